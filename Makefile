@@ -1,0 +1,26 @@
+# `make build` and `make test` are the two commands of the README: each installs what it
+# needs into .venv (and WeasyPrint's system libraries when missing), then builds or tests.
+VENV ?= .venv
+PYTHON ?= python3
+BIN = $(VENV)/bin
+
+.PHONY: build test install clean
+
+$(VENV)/.installed: pyproject.toml scripts/system-deps.sh
+	scripts/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+build: $(VENV)/.installed
+	$(BIN)/reportgen build sample_data/relazione-2024 --out output
+	$(BIN)/reportgen build sample_data/abstract-2023 --out output
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf output $(VENV)

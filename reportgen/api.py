@@ -1,0 +1,98 @@
+"""The Python API: what the CLI does, callable from a notebook or another program.
+
+>>> from reportgen.api import build, compute_project
+>>> result = compute_project("sample_data/relazione-2024")
+>>> result.figure("ieep.ieep_accertato.scostamento").value     # exact Decimal
+>>> result.tables["ieep"].to_frame()                            # a pandas DataFrame
+>>> build("sample_data/relazione-2024", out="output")           # writes the PDF and PPTX
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .content import build_report, formatter_for
+from .content.model import Report
+from .engine import EngineResult, compute
+from .engine.checks import CheckResult
+from .errors import InputError
+from .load import LoadedProject, load_project
+from .output import write_all
+from .project import FORMATS
+
+Progress = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class BuildResult:
+    outputs: list[Path]
+    report: Report
+    checks: list[CheckResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.ok]
+
+
+def compute_project(project: str | Path) -> EngineResult:
+    """Load and validate a project and compute every table."""
+    return compute(load_project(project))
+
+
+def parse_formats(formats: str | Iterable[str] | None, loaded: LoadedProject) -> tuple[str, ...]:
+    if formats is None:
+        return loaded.config.outputs
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise InputError(f"unknown output format {', '.join(unknown) or '(none)'}; use {', '.join(FORMATS)}")
+    return chosen
+
+
+def output_paths(loaded: LoadedProject, out: Path, formats: tuple[str, ...], section: str | None) -> dict[str, Path]:
+    stem = loaded.config.name if section is None else f"{loaded.config.name}-{section}"
+    return {fmt: out / f"{stem}.{fmt}" for fmt in formats}
+
+
+def build(project: str | Path, out: str | Path = "output", formats: str | Iterable[str] | None = None,
+          section: str | None = None, progress: Progress | None = None) -> BuildResult:
+    """Validate, compute, render and write the report. Nothing is written unless every
+    requested output rendered; each file is replaced atomically.
+
+    ``section`` builds one section (with its subsections) into ``<name>-<section>.<fmt>``.
+    Raises :class:`~reportgen.errors.InputErrors` listing every problem of the project.
+    """
+    note = progress or (lambda stage: None)
+    root = Path(project).resolve()
+    note("Reading and validating the project")
+    loaded = load_project(root, section)
+    chosen = parse_formats(formats, loaded)
+    note("Computing the figures")
+    result = compute(loaded)
+    note("Assembling the content")
+    report = build_report(loaded, result, only=section)
+    formatter = formatter_for(loaded.config)
+    warnings = list(result.warnings)
+    paths = output_paths(loaded, Path(out), chosen, section)
+    rendered: dict[Path, bytes] = {}
+    if "pdf" in chosen:
+        from .render.html import render_html
+        from .render.pdf import render_pdf
+
+        note("Rendering the PDF")
+        html, css = render_html(report, formatter, root)
+        pdf, pdf_warnings = render_pdf(html, css, root)
+        warnings.extend(f"PDF: {w}" for w in pdf_warnings)
+        rendered[paths["pdf"]] = pdf
+    if "pptx" in chosen:
+        from .render.pptx import render_pptx
+
+        note("Rendering the PowerPoint deck")
+        rendered[paths["pptx"]] = render_pptx(report, formatter)
+    note("Writing the files")
+    written = write_all(rendered)
+    return BuildResult(written, report, result.checks, warnings)

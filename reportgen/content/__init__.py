@@ -1,0 +1,108 @@
+"""Stage 3, content: the project's sections, narratives and computed tables become one
+document tree (:class:`~reportgen.content.model.Report`) that every output renders."""
+
+from __future__ import annotations
+
+from ..engine import EngineResult
+from ..errors import ErrorCollector, InputError, Location
+from ..formatting import Formatter
+from ..load import LoadedProject
+from ..project import KpiBlockConfig, ProjectConfig, SectionConfig, TableBlockConfig, TextBlockConfig
+from .model import (Block, Column, KpiBlock, KpiItem, Report, ReportMeta, Section, TableBlock, TableRow,
+                    TextBlock)
+from .narrative import NarrativeRenderer
+
+__all__ = ["build_report", "Report", "Section", "TableBlock", "TextBlock", "KpiBlock"]
+
+
+def formatter_for(config: ProjectConfig) -> Formatter:
+    from ..formatting import NumberStyle
+
+    return Formatter(NumberStyle(locale=config.locale, percent_space=config.percent_space,
+                                 currency_position=config.currency_position))
+
+
+def _table_block(block: TableBlockConfig, result: EngineResult) -> TableBlock:
+    table = result.tables[block.table]
+    schema = table.schema
+    display = schema.display or {}
+    names = list(block.columns or display.get("columns") or [c for c in table.columns])
+    group_by = block.group_by or display.get("group_by")
+    if group_by in names:
+        names.remove(group_by)
+    columns = tuple(Column(n, table.columns[n].label, table.columns[n].type, table.columns[n].unit)
+                    for n in names if n in table.columns)
+    rows = []
+    for row in table.rows:
+        group = row.value(group_by) if group_by else None
+        rows.append(TableRow(row.id, row.kind, tuple(row.figures.get(c.name) for c in columns),
+                             None if group is None else str(group)))
+    return TableBlock(table.id, block.title or schema.title, columns, tuple(rows), schema.note, group_by)
+
+
+def _kpi_block(block: KpiBlockConfig, result: EngineResult, errors: ErrorCollector) -> KpiBlock:
+    items = []
+    for item in block.items:
+        figure = result.figure(str(item.figure))
+        if figure is None:
+            errors.add(f"kpi: no figure {item.figure}", Location("report.yaml"))
+            continue
+        compare = result.figure(str(item.compare)) if item.compare else None
+        if item.compare and compare is None:
+            errors.add(f"kpi: no figure {item.compare}", Location("report.yaml"))
+        items.append(KpiItem(item.label, figure, compare))
+    return KpiBlock(tuple(items))
+
+
+def _section(config: SectionConfig, number: str, loaded: LoadedProject, result: EngineResult,
+             narratives: NarrativeRenderer, errors: ErrorCollector) -> Section:
+    blocks: list[Block] = []
+    for block in config.blocks:
+        if isinstance(block, TextBlockConfig):
+            try:
+                narrative = loaded.narratives[block.file]
+                blocks.append(TextBlock(narratives.render(block.file, narrative.text)))
+            except InputError as exc:
+                errors.extend([exc])
+        elif isinstance(block, TableBlockConfig):
+            blocks.append(_table_block(block, result))
+        elif isinstance(block, KpiBlockConfig):
+            blocks.append(_kpi_block(block, result, errors))
+    children = tuple(_section(child, f"{number}.{i}", loaded, result, narratives, errors)
+                     for i, child in enumerate(config.children, start=1))
+    return Section(config.id, config.title, config.level, number, tuple(blocks), children)
+
+
+def build_report(loaded: LoadedProject, result: EngineResult, only: str | None = None) -> Report:
+    """Assemble the document tree; ``only`` keeps one section (with its subsections) and
+    keeps its number from the full report. Raises InputErrors for narrative problems."""
+    config = loaded.config
+    errors = ErrorCollector()
+    narratives = NarrativeRenderer(result, formatter_for(config))
+    sections = []
+    for index, section in enumerate(config.sections, start=1):
+        if only is not None:
+            found = _find(section, only, str(index))
+            if found is None:
+                continue
+            section, number = found
+        else:
+            number = str(index)
+        sections.append(_section(section, number, loaded, result, narratives, errors))
+    errors.raise_if_any()
+    approval = config.approval
+    meta = ReportMeta(config.name, config.administration, config.title, config.year, config.subtitle,
+                      approval.body, approval.act, approval.date, config.document_date or approval.date,
+                      config.locale, config.theme)
+    return Report(meta, tuple(sections), partial=only is not None)
+
+
+def _find(section: SectionConfig, section_id: str, number: str):
+    if section.id == section_id:
+        return section, number
+    for i, child in enumerate(section.children, start=1):
+        found = _find(child, section_id, f"{number}.{i}")
+        if found:
+            return found
+    return None
+

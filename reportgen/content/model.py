@@ -1,0 +1,111 @@
+"""The document tree every output is rendered from: Report → Section → Block.
+
+It holds figures (values with provenance), never formatted strings or layout decisions:
+rows per slide, page breaks and fonts belong to the renderers. The diff and the exports
+read the same tree.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from ..engine import Figure
+from ..project import Theme
+from .narrative import RenderedNarrative
+
+NUMERIC_DISPLAY = frozenset({"integer", "decimal", "percent", "euro", "value"})
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    label: str
+    type: str
+    unit: str | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in NUMERIC_DISPLAY
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    id: str
+    kind: str  # data / subtotal / total
+    cells: tuple[Figure | None, ...]
+    group: str | None = None  # value of the group_by column, for group header rows
+
+
+@dataclass(frozen=True, slots=True)
+class TableBlock:
+    table: str  # the table id, for anchors and exports
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[TableRow, ...]
+    note: str | None = None
+    group_by: str | None = None
+    kind: str = field(default="table", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    narrative: RenderedNarrative
+    kind: str = field(default="text", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class KpiItem:
+    label: str
+    figure: Figure
+    compare: Figure | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KpiBlock:
+    items: tuple[KpiItem, ...]
+    kind: str = field(default="kpi", init=False)
+
+
+Block = TextBlock | TableBlock | KpiBlock
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    level: int
+    number: str  # "4.2": position in the tree, for the table of contents
+    blocks: tuple[Block, ...]
+    children: tuple["Section", ...] = ()
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    name: str
+    administration: str
+    title: str
+    year: int
+    subtitle: str | None
+    approval_body: str | None
+    approval_act: str | None
+    approval_date: _dt.date | None
+    document_date: _dt.date | None
+    locale: str
+    theme: Theme
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    meta: ReportMeta
+    sections: tuple[Section, ...]
+    partial: bool = False  # True when built for some sections only
+
+    def walk(self):
+        for section in self.sections:
+            yield from section.walk()

@@ -1,0 +1,337 @@
+"""The derivations a table schema can declare, applied to a computed table.
+
+Each operation reads figures of the table and adds figures (a new column) or rows
+(subtotals, totals, one row per group). Every figure it creates carries its formula and the
+ids of the figures it was computed from. The maths is in :mod:`.indicators`; this module
+only selects operands and records provenance.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Callable
+
+from ..errors import ErrorCollector, Location
+from ..load.schema import Aggregate, ColumnSpec, Derivation, Level
+from ..load.tables import row_id
+from . import indicators as ind
+from .figures import Figure, Row, Table
+
+POLARITY_TEXT = {ind.HIGHER: "higher is better", ind.LOWER: "lower is better"}
+
+
+class OperationContext:
+    """What an operation needs besides the table: where to report problems."""
+
+    def __init__(self, errors: ErrorCollector, warnings: list[str]):
+        self.errors = errors
+        self.warnings = warnings
+
+
+def _where_ok(row: Row, derivation: Derivation) -> bool:
+    return all(str(row.value(column)) == expected for column, expected in derivation.where)
+
+
+def _polarity(row: Row, spec: str | None) -> str:
+    if spec is None:
+        return ind.HIGHER
+    if spec.lower() in (ind.HIGHER, ind.LOWER):
+        return spec.lower()
+    value = row.value(spec)
+    return value if value in (ind.HIGHER, ind.LOWER) else ind.HIGHER
+
+
+def _put(table: Table, row: Row, column: str, value, formula: str, deps: list[Figure],
+         ctx: OperationContext, derivation: Derivation, col_type: str | None = None,
+         decimals: int | None = None) -> None:
+    """Store a computed figure, refusing to override a value typed in the data."""
+    spec: ColumnSpec = table.columns[column]
+    existing = row.figures.get(column)
+    if existing is not None and existing.source is not None and existing.value is not None:
+        # a value from the data (typed, or a reference) stands for a row whose inputs are
+        # not published; it must not also be computable
+        if value is not None:
+            ctx.errors.add(
+                f"table '{table.id}', row '{row.id}': '{column}' is given in the data but is also computed "
+                f"({formula}); remove the given value, or declare it as a check value",
+                existing.source or Location(table.schema.schema_file))
+        return
+    row.figures[column] = Figure(
+        id=f"{table.id}.{row.id}.{column}",
+        value=value,
+        type=col_type or spec.type,
+        decimals=spec.decimals if spec.decimals is not None else decimals,
+        signed=spec.signed,
+        formula=formula,
+        deps=tuple(f.id for f in deps),
+    )
+
+
+def _safe(compute: Callable[[], Decimal | None], table: Table, row: Row, column: str,
+          ctx: OperationContext) -> Decimal | None:
+    try:
+        return compute()
+    except ZeroDivisionError:
+        ctx.warnings.append(f"table '{table.id}', row '{row.id}': '{column}' not computed (division by zero)")
+        return None
+
+
+def _operands(row: Row, columns) -> list[Figure]:
+    return [row.figures[c] for c in columns if c in row.figures]
+
+
+def _numbers(figures: list[Figure]) -> list[Decimal | None]:
+    return [f.number for f in figures]
+
+
+def _row_pairwise(table: Table, derivation: Derivation, ctx: OperationContext, first: str, second: str,
+                  function: Callable[..., Decimal | None], formula: str, uses_polarity: bool = False,
+                  col_type: str | None = None) -> None:
+    for row in table.rows:
+        if not _where_ok(row, derivation):
+            continue
+        a, b = row.figures.get(first), row.figures.get(second)
+        if a is None or b is None:
+            continue
+        args = [a.number, b.number]
+        deps = [a, b]
+        text = formula
+        if uses_polarity:
+            polarity = _polarity(row, derivation.params.get("polarity"))
+            args.append(polarity)
+            text = f"{formula} ({POLARITY_TEXT[polarity]})"
+            pol_col = derivation.params.get("polarity")
+            if pol_col in row.figures:
+                deps.append(row.figures[pol_col])
+        value = _safe(lambda: function(*args), table, row, derivation.into, ctx)
+        out_type = col_type
+        if derivation.op == "differenza":
+            out_type = a.type
+        _put(table, row, derivation.into, value, text, deps, ctx, derivation, out_type,
+             max((f.decimals or 0) for f in (a, b)) if derivation.op == "differenza" else None)
+
+
+def op_scostamento(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    o, c = d.params["obiettivo"], d.params["consuntivo"]
+    _row_pairwise(table, d, ctx, o, c, ind.scostamento, f"({c} − {o}) / |{o}|", uses_polarity=True)
+
+
+def op_rapporto(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    o, c = d.params["obiettivo"], d.params["consuntivo"]
+    _row_pairwise(table, d, ctx, o, c, ind.rapporto, f"{c} / {o}")
+
+
+def op_realizzazione(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    o, c = d.params["obiettivo"], d.params["consuntivo"]
+    _row_pairwise(table, d, ctx, o, c, ind.realizzazione, f"{c} / {o}", uses_polarity=True)
+
+
+def op_variazione(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    a, b = d.params["from"], d.params["to"]
+    _row_pairwise(table, d, ctx, a, b, ind.variazione, f"({b} − {a}) / |{a}|")
+
+
+def op_differenza(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    a, b = d.params["from"], d.params["to"]
+    _row_pairwise(table, d, ctx, a, b, ind.differenza, f"{b} − {a}")
+
+
+def op_carenza(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    a, b = d.params["consistenza"], d.params["fabbisogno"]
+    _row_pairwise(table, d, ctx, a, b, ind.carenza, f"({a} − {b}) / {b}")
+
+
+def op_sum(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    columns = d.params["of"]
+    for row in table.rows:
+        operands = _operands(row, columns)
+        if not _where_ok(row, d) or not operands:
+            continue
+        value = ind.signed_sum(_numbers(operands))
+        _put(table, row, d.into, value, f"{' + '.join(columns)}", operands, ctx, d, operands[0].type,
+             max((f.decimals or 0) for f in operands))
+
+
+def op_mean(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    columns = d.params["of"]
+    weights = d.params.get("weights")
+    for row in table.rows:
+        operands = _operands(row, columns)
+        if not _where_ok(row, d) or len(operands) != len(columns):
+            continue
+        values = _numbers(operands)
+        if weights:
+            value = _safe(lambda: ind.weighted_mean(values, list(weights)), table, row, d.into, ctx)
+            terms = " + ".join(f"{w}×{c}" for c, w in zip(columns, weights))
+            formula = f"({terms}) / {sum(weights)}"
+        else:
+            value = ind.mean(values)
+            formula = f"({' + '.join(columns)}) / {len(columns)}"
+        _put(table, row, d.into, value, formula, operands, ctx, d, operands[0].type)
+
+
+def _group_key(row: Row, column: str | None):
+    return None if column is None else row.value(column)
+
+
+def op_share(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    part_col, by, total_col = d.params["of"], d.params.get("by"), d.params.get("total")
+    if total_col:
+        _row_pairwise(table, d, ctx, total_col, part_col, lambda t, p: ind.share(p, t), f"{part_col} / {total_col}")
+        return
+    groups: dict = {}
+    for row in table.data_rows():
+        groups.setdefault(_group_key(row, by), []).append(row)
+    totals = {}
+    for key, rows in groups.items():
+        figures = [r.figures[part_col] for r in rows if part_col in r.figures]
+        totals[key] = (ind.signed_sum(_numbers(figures)), figures)
+    for row in table.rows:
+        if not _where_ok(row, d) or part_col not in row.figures:
+            continue
+        key = _group_key(row, by) if row.kind == "data" or by is None else row.value(by)
+        if key not in totals:
+            continue
+        total, figures = totals[key]
+        part = row.figures[part_col]
+        value = _safe(lambda: ind.share(part.number, total), table, row, d.into, ctx)
+        scope = f" within {by} = {key}" if by else ""
+        deps = [part] + [f for f in figures if f is not part]
+        _put(table, row, d.into, value, f"{part_col} / sum of {part_col} over {len(figures)} rows{scope}",
+             deps, ctx, d, "percent")
+
+
+def _aggregate(leaves: list[Row], column: str, aggregate: Aggregate, sign: str | None,
+               table: Table) -> tuple[Decimal | None, list[Figure], str, str, int | None]:
+    figures = [r.figures[column] for r in leaves if column in r.figures]
+    values = _numbers(figures)
+    kind = next((f.type for f in figures if f.value is not None), table.columns[column].type)
+    decimals = max((f.decimals for f in figures if f.decimals is not None), default=None)
+    n = len(leaves)
+    if aggregate.function == "sum":
+        members = [r for r in leaves if column in r.figures]
+        signs = [int(r.value(sign) or 1) if sign else 1 for r in members]
+        sign_figures = [r.figures[sign] for r in members if sign and sign in r.figures]
+        signed = sign and any(s < 0 for s in signs)
+        text = f"sum of {column} over {n} rows" + (f", signed by {sign}" if signed else "")
+        return ind.signed_sum(values, signs), figures + sign_figures, text, kind, decimals
+    if aggregate.function == "mean":
+        return ind.mean(values), figures, f"mean of {column} over {n} rows", kind, None
+    if aggregate.function == "weighted_mean":
+        weights = [r.figures.get(aggregate.weight) for r in leaves if column in r.figures]
+        value = ind.weighted_mean(values, [w.number if w else None for w in weights])
+        text = f"mean of {column} weighted by {aggregate.weight} over {n} rows"
+        return value, figures + [w for w in weights if w], text, kind, None
+    if aggregate.function == "count":
+        return Decimal(n), [], f"count of rows ({n})", "integer", 0
+    present = [v for v in values if v is not None]
+    value = (min if aggregate.function == "min" else max)(present) if present else None
+    return value, figures, f"{aggregate.function} of {column} over {n} rows", kind, decimals
+
+
+def _aggregate_row(table: Table, leaves: list[Row], rid: str, kind: str, label: str,
+                   group_values: dict[str, object], d: Derivation, ctx: OperationContext) -> Row:
+    row = Row(rid, kind)
+    label_column = table.schema.label_column
+    for column, value in group_values.items():
+        row.figures[column] = Figure(f"{table.id}.{rid}.{column}", value, table.columns[column].type,
+                                     formula=f"the {column} of the rows totalled")
+    if label_column:
+        row.figures[label_column] = Figure(f"{table.id}.{rid}.{label_column}", label, "text",
+                                           formula="label of a total row")
+    for column, aggregate in d.params["columns"].items():
+        value, deps, formula, col_type, decimals = _aggregate(leaves, column, aggregate, d.params.get("sign"), table)
+        _put(table, row, column, value, formula, deps, ctx, d, col_type, decimals)
+    return row
+
+
+def _format_label(template: str, values: dict[str, object]) -> str:
+    try:
+        return template.format(**{k: ("" if v is None else v) for k, v in values.items()})
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def op_total(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    levels: list[Level] = d.params["levels"]
+    taken = {r.id for r in table.rows}
+
+    def emit(rows: list[Row], depth: int, context: dict[str, object]) -> list[Row]:
+        if depth == len(levels):
+            return rows
+        level = levels[depth]
+        groups: dict[object, list[Row]] = {}
+        for row in rows:
+            groups.setdefault(_group_key(row, level.by), []).append(row)
+        result: list[Row] = []
+        for key, members in groups.items():
+            inner_context = dict(context)
+            if level.by is not None:
+                inner_context[level.by] = key
+            inner = emit(members, depth + 1, inner_context)
+            leaves = [r for r in members if r.kind == "data"]
+            if len(leaves) < level.min_rows:
+                result.extend(inner)
+                continue
+            label = _format_label(level.label, inner_context)
+            rid = row_id(label)
+            if rid in taken:
+                ctx.errors.add(f"table '{table.id}': the total row '{label}' has id '{rid}', "
+                               "already used by another row; change the level's label",
+                               Location(table.schema.schema_file))
+                continue
+            taken.add(rid)
+            kind = "subtotal" if level.by is not None else "total"
+            total_row = _aggregate_row(table, leaves, rid, kind, label, inner_context, d, ctx)
+            result.extend([total_row, *inner] if level.position == "before" else [*inner, total_row])
+        return result
+
+    table.rows = emit(table.rows, 0, {})
+
+
+def _origins(figures: list[Figure]) -> list[Figure]:
+    """Summarizing drops the rows it reads: a dependency on a copied figure (a derived
+    table's copy of its source) must point to the original, which still exists."""
+    return [Figure(f.deps[0], f.value, f.type) if f.formula == f"= {f.deps[0]}" and len(f.deps) == 1 else f
+            for f in figures]
+
+
+def op_summarize(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    by: tuple[str, ...] = d.params["by"]
+    groups: dict[tuple, list[Row]] = {}
+    for row in table.data_rows():
+        groups.setdefault(tuple(row.value(c) for c in by), []).append(row)
+    rows: list[Row] = []
+    count_col = d.params.get("count")
+    for key, members in groups.items():
+        rid = row_id(" ".join(str(k) for k in key if k is not None))
+        row = Row(rid, "data")
+        for column, value in zip(by, key):
+            first = _origins([members[0].figures[column]]) if column in members[0].figures else []
+            row.figures[column] = Figure(f"{table.id}.{rid}.{column}", value, table.columns[column].type,
+                                         formula=f"the {column} of the rows summarized",
+                                         deps=tuple(f.id for f in first))
+        for column, aggregate in d.params["columns"].items():
+            value, deps, formula, col_type, decimals = _aggregate(members, column, aggregate, None, table)
+            _put(table, row, column, value, formula, _origins(deps), ctx, d, col_type, decimals)
+        if count_col:
+            counted = _origins([m.figures[by[0]] for m in members if by[0] in m.figures])
+            _put(table, row, count_col, Decimal(len(members)), f"count of rows ({len(members)})",
+                 counted, ctx, d, "integer", 0)
+        rows.append(row)
+    table.rows = rows
+
+
+OPERATIONS: dict[str, Callable[[Table, Derivation, OperationContext], None]] = {
+    "sum": op_sum,
+    "mean": op_mean,
+    "scostamento": op_scostamento,
+    "rapporto": op_rapporto,
+    "realizzazione": op_realizzazione,
+    "variazione": op_variazione,
+    "differenza": op_differenza,
+    "carenza": op_carenza,
+    "share": op_share,
+    "total": op_total,
+    "summarize": op_summarize,
+}

@@ -1,0 +1,139 @@
+"""Stage 1, load: the project folder becomes validated tables, narrative sources and config.
+
+Nothing downstream runs on invalid input: :func:`load_project` either returns a
+:class:`LoadedProject` or raises :class:`~reportgen.errors.InputErrors` with every problem
+found (configuration, schemas, data cells, missing narrative files) in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ErrorCollector, Location
+from ..project import KpiBlockConfig, ProjectConfig, TableBlockConfig, TextBlockConfig, load_project_config
+from .readers import read_table_file
+from .schema import TableSchema, parse_table_schema
+from .tables import InputTable, validate_table
+
+SCHEMA_SUFFIX = ".schema.yaml"
+DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True, slots=True)
+class Narrative:
+    file: str  # relative to the project
+    text: str
+
+
+@dataclass(slots=True)
+class LoadedProject:
+    config: ProjectConfig
+    tables: dict[str, InputTable]  # tables read from files
+    schemas: dict[str, TableSchema]  # every table, including those derived from another
+    narratives: dict[str, Narrative]
+
+
+def inside(root: Path, relative: str) -> Path | None:
+    """Resolve a project-relative path, refusing anything that escapes the project folder."""
+    path = (root / relative).resolve()
+    return path if path.is_relative_to(root) else None
+
+
+def _data_file(root: Path, schema: TableSchema, errors: ErrorCollector) -> Path | None:
+    if schema.file:
+        path = inside(root, schema.file)
+        if path is None or not path.is_file():
+            errors.add(f"data file '{schema.file}' not found in the project", Location(schema.schema_file))
+            return None
+        return path
+    candidates = [root / "data" / f"{schema.id}{suffix}" for suffix in DATA_SUFFIXES]
+    found = [p for p in candidates if p.is_file()]
+    if not found:
+        errors.add(f"no data file: expected data/{schema.id}.csv or data/{schema.id}.xlsx",
+                   Location(schema.schema_file))
+        return None
+    if len(found) > 1:
+        names = " and ".join(p.name for p in found)
+        errors.add(f"both {names} exist; keep one", Location(schema.schema_file))
+        return None
+    return found[0]
+
+
+def _check_references(config: ProjectConfig, schemas: dict[str, TableSchema],
+                      narratives: dict[str, Narrative], errors: ErrorCollector) -> None:
+    for section in config.walk():
+        for block in section.blocks:
+            where = Location("report.yaml")
+            if isinstance(block, TableBlockConfig):
+                schema = schemas.get(block.table)
+                if schema is None:
+                    errors.add(f"section '{section.id}': unknown table '{block.table}'"
+                               f" (no data/{block.table}{SCHEMA_SUFFIX})", where)
+                    continue
+                for column in block.columns or ():
+                    if column not in schema.columns:
+                        errors.add(f"section '{section.id}': table '{block.table}' has no column '{column}'", where)
+            elif isinstance(block, KpiBlockConfig):
+                for item in block.items:
+                    for ref in filter(None, (item.figure, item.compare)):
+                        if ref.table not in schemas:
+                            errors.add(f"section '{section.id}': unknown table '{ref.table}' in {ref}", where)
+            elif isinstance(block, TextBlockConfig) and block.file not in narratives:
+                errors.add(f"section '{section.id}': narrative file '{block.file}' not found", where)
+
+
+def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
+    """Read a report project: configuration, every table, every narrative file. ``section``,
+    when given, must name a section of the report (checked with everything else)."""
+    root = Path(root).resolve()
+    errors = ErrorCollector()
+    config = load_project_config(root, errors)
+    config_ok = not errors  # when report.yaml is invalid, checks that depend on it would only add noise
+    if config_ok and section is not None and config.section(section) is None:
+        ids = ", ".join(s.id for s in config.walk())
+        errors.add(f"unknown section '{section}'; sections: {ids}", Location("report.yaml"))
+    schemas: dict[str, TableSchema] = {}
+    data_dir = root / "data"
+    for path in sorted(data_dir.glob(f"*{SCHEMA_SUFFIX}")) if data_dir.is_dir() else []:
+        table_id = path.name[: -len(SCHEMA_SUFFIX)]
+        schema = parse_table_schema(path, f"data/{path.name}", table_id, errors)
+        if schema is not None:
+            schemas[table_id] = schema
+    tables: dict[str, InputTable] = {}
+    for schema in schemas.values():
+        if schema.source_table:
+            if schema.source_table not in schemas:
+                errors.add(f"source.table: unknown table '{schema.source_table}'", Location(schema.schema_file))
+            continue
+        path = _data_file(root, schema, errors)
+        if path is None:
+            continue
+        display = path.relative_to(root).as_posix()
+        raw = read_table_file(path, display, schema.sheet, errors)
+        if raw is None:
+            continue
+        table = validate_table(raw, schema, config.decimal_mark, errors)
+        if table is not None:
+            tables[schema.id] = table
+    narratives: dict[str, Narrative] = {}
+    for section in config.walk() if config_ok else ():
+        for block in section.blocks:
+            if not isinstance(block, TextBlockConfig):
+                continue
+            path = inside(root, block.file)
+            if path is None:
+                errors.add(f"section '{section.id}': '{block.file}' is outside the project folder",
+                           Location("report.yaml"))
+                continue
+            if not path.is_file():
+                continue  # reported by _check_references
+            try:
+                narratives[block.file] = Narrative(block.file, path.read_text(encoding="utf-8-sig"))
+            except UnicodeDecodeError:
+                errors.add("is not UTF-8 text", Location(block.file))
+                narratives[block.file] = Narrative(block.file, "")
+    if config_ok:
+        _check_references(config, schemas, narratives, errors)
+    errors.raise_if_any()
+    return LoadedProject(config, tables, schemas, narratives)

@@ -1,0 +1,278 @@
+"""``report.yaml``: who publishes the report, for which year, in which style, and the ordered
+tree of sections with the blocks (narrative, tables, key figures) each one shows.
+
+Every key is declared once here with its type and default; unknown keys are reported, since
+they are usually typos. All problems are collected and reported together.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ErrorCollector, InputErrors, Location
+from .load.yamlspec import Spec, read_yaml
+
+FORMATS = ("pdf", "pptx")
+SECTION_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+_FIGURE_REF = re.compile(r"^@?([a-z0-9_]+)\.([a-z0-9_]+)\.([a-z0-9_]+)$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    body: str | None = None
+    act: str | None = None
+    date: _dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    primary: str = "#0b4f8a"
+    accent: str = "#c0392b"
+    text: str = "#1a1a1a"
+    muted: str = "#5b6670"
+    logo: str | None = None  # path inside the project
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRef:
+    table: str
+    row: str
+    column: str
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.row}.{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlockConfig:
+    file: str  # relative to the project
+
+
+@dataclass(frozen=True, slots=True)
+class TableBlockConfig:
+    table: str
+    columns: tuple[str, ...] | None = None
+    title: str | None = None
+    group_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KpiItem:
+    figure: FigureRef
+    label: str
+    compare: FigureRef | None = None  # e.g. the obiettivo the figure is measured against
+
+
+@dataclass(frozen=True, slots=True)
+class KpiBlockConfig:
+    items: tuple[KpiItem, ...]
+
+
+BlockConfig = TextBlockConfig | TableBlockConfig | KpiBlockConfig
+
+
+@dataclass(frozen=True, slots=True)
+class SectionConfig:
+    id: str
+    title: str
+    blocks: tuple[BlockConfig, ...]
+    children: tuple["SectionConfig", ...] = ()
+    level: int = 1
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectConfig:
+    root: Path
+    name: str
+    administration: str
+    year: int
+    title: str
+    subtitle: str | None
+    locale: str
+    percent_space: bool
+    currency_position: str
+    decimal_mark: str
+    approval: Approval
+    theme: Theme
+    outputs: tuple[str, ...]
+    sections: tuple[SectionConfig, ...]
+    document_date: _dt.date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def walk(self):
+        for section in self.sections:
+            yield from section.walk()
+
+    def section(self, section_id: str) -> SectionConfig | None:
+        return next((s for s in self.walk() if s.id == section_id), None)
+
+
+def parse_figure_ref(text: str) -> FigureRef | None:
+    match = _FIGURE_REF.match(text.strip())
+    return FigureRef(*match.groups()) if match else None
+
+
+def _parse_date(spec: Spec, key: str) -> _dt.date | None:
+    value = spec.raw(key)
+    if value is None:
+        return None
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        spec.error("expected a date as YYYY-MM-DD", key)
+        return None
+
+
+def _parse_block(spec: Spec, section_id: str) -> BlockConfig | None:
+    if spec.has("text"):
+        block = TextBlockConfig(spec.text("text"))
+        spec.reject_unknown({"text"})
+        return block
+    if spec.has("table"):
+        columns = spec.names("columns", None) if spec.has("columns") else None
+        block = TableBlockConfig(spec.text("table"), tuple(columns) if columns else None,
+                                 spec.text("title", None), spec.text("group_by", None))
+        spec.reject_unknown({"table", "columns", "title", "group_by"})
+        return block
+    if spec.has("kpi"):
+        items: list[KpiItem] = []
+        for index, raw in enumerate(spec.items("kpi")):
+            item = spec.item(raw, index, "kpi")
+            figure = parse_figure_ref(item.text("figure"))
+            if figure is None:
+                item.error("expected table.row.column", "figure")
+                continue
+            compare = None
+            if item.has("compare"):
+                compare = parse_figure_ref(item.text("compare"))
+                if compare is None:
+                    item.error("expected table.row.column", "compare")
+            items.append(KpiItem(figure, item.text("label"), compare))
+            item.reject_unknown({"figure", "label", "compare"})
+        return KpiBlockConfig(tuple(items))
+    spec.error("a block is one of: text, table, kpi")
+    return None
+
+
+def _parse_section(spec: Spec, level: int, seen: dict[str, str]) -> SectionConfig | None:
+    section_id = spec.text("id")
+    if section_id and not SECTION_ID.match(section_id):
+        spec.error("section ids are lowercase letters, digits, - and _", "id")
+    if section_id in seen:
+        spec.error(f"duplicate section id '{section_id}' (also at {seen[section_id]})", "id")
+    seen[section_id] = spec.where()
+    blocks: list[BlockConfig] = []
+    if spec.has("blocks"):
+        for index, raw in enumerate(spec.items("blocks")):
+            block = _parse_block(spec.item(raw, index, "blocks"), section_id)
+            if block is not None:
+                blocks.append(block)
+    else:
+        blocks.append(TextBlockConfig(f"text/{section_id}.md"))
+    children = []
+    for index, raw in enumerate(spec.items("sections")):
+        child = _parse_section(spec.item(raw, index, "sections"), level + 1, seen)
+        if child is not None:
+            children.append(child)
+    spec.reject_unknown({"id", "title", "blocks", "sections"})
+    return SectionConfig(section_id, spec.text("title"), tuple(blocks), tuple(children), level)
+
+
+def load_project_config(root: Path, errors: ErrorCollector | None = None) -> ProjectConfig:
+    """Read and validate ``report.yaml``; raises :class:`InputErrors` listing every problem."""
+    own = errors is None
+    if errors is None:
+        errors = ErrorCollector()
+    root = root.resolve()
+    if not root.is_dir():
+        errors.add("is not a folder", Location(str(root)))
+        errors.raise_if_any()
+    spec = Spec(read_yaml(root / "report.yaml", "report.yaml", errors), "report.yaml", errors)
+    year = spec.integer("year")
+    locale = spec.text("locale", "it_IT")
+    try:
+        from babel import Locale
+
+        Locale.parse(locale)
+    except Exception:
+        spec.error(f"unknown locale '{locale}'", "locale")
+    style = spec.child("style")
+    percent_space = style.boolean("percent_space", True)
+    currency_position = style.text("currency_position", "prefix")
+    if currency_position not in ("prefix", "suffix"):
+        style.error("expected 'prefix' or 'suffix'", "currency_position")
+    theme_spec = style.child("colors")
+    theme_values = {}
+    for key in ("primary", "accent", "text", "muted"):
+        value = theme_spec.text(key, None)
+        if value is not None:
+            if not _COLOR.match(value):
+                theme_spec.error("expected a colour as #rrggbb", key)
+            else:
+                theme_values[key] = value
+    theme_spec.reject_unknown()
+    logo = style.text("logo", None)
+    if logo is not None and not (root / logo).resolve().is_relative_to(root):
+        style.error("the logo must be a file inside the project folder", "logo")
+    style.reject_unknown()
+    theme = Theme(**theme_values, logo=logo)
+    data_spec = spec.child("data")
+    decimal_mark = data_spec.text("decimal_mark", ",")
+    if decimal_mark not in (",", "."):
+        data_spec.error("expected ',' or '.'", "decimal_mark")
+    data_spec.reject_unknown()
+    approval_spec = spec.child("approval")
+    approval = Approval(approval_spec.text("body", None), approval_spec.text("act", None),
+                        _parse_date(approval_spec, "date"))
+    approval_spec.reject_unknown()
+    outputs = spec.names("outputs", FORMATS)
+    for fmt in outputs:
+        if fmt not in FORMATS:
+            spec.error(f"unknown output '{fmt}'; use {', '.join(FORMATS)}", "outputs")
+    seen: dict[str, str] = {}
+    sections = []
+    for index, raw in enumerate(spec.items("sections")):
+        section = _parse_section(spec.item(raw, index, "sections"), 1, seen)
+        if section is not None:
+            sections.append(section)
+    if not sections and not errors:
+        spec.error("a report needs at least one section", "sections")
+    name = spec.text("name", root.name)
+    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", name):
+        spec.error("the name is used for file names: letters, digits, '.', '-' and '_'", "name")
+    config = ProjectConfig(
+        root=root,
+        name=name,
+        administration=spec.text("administration"),
+        year=year,
+        title=spec.text("title"),
+        subtitle=spec.text("subtitle", None),
+        locale=locale,
+        percent_space=percent_space,
+        currency_position=currency_position,
+        decimal_mark=decimal_mark,
+        approval=approval,
+        theme=theme,
+        outputs=tuple(outputs),
+        sections=tuple(sections),
+        document_date=_parse_date(spec, "document_date"),
+    )
+    spec.reject_unknown()
+    if own:
+        errors.raise_if_any()
+    return config
+
+
+__all__ = ["ProjectConfig", "SectionConfig", "load_project_config", "InputErrors"]

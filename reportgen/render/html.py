@@ -1,0 +1,59 @@
+"""The report as one HTML document, for WeasyPrint: Jinja templates from the project's
+``templates/`` folder first (to override the look), then reportgen's own.
+
+Templates are treated as untrusted like narratives: a sandboxed environment with
+autoescaping. Narrative HTML comes from the Markdown renderer with raw HTML disabled, so it
+is marked safe; every other value is escaped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from ..content.model import Report
+from ..errors import InputError, Location
+from ..formatting import Formatter
+from ..resources import assets_dir, templates_dir
+from .common import cell_text, header_text, iso_date, tone
+
+
+def environment(project_root: Path) -> SandboxedEnvironment:
+    loaders = []
+    own = project_root / "templates"
+    if own.is_dir():
+        loaders.append(FileSystemLoader(str(own)))
+    loaders.append(FileSystemLoader(str(templates_dir())))
+    return SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                                trim_blocks=True, lstrip_blocks=True)
+
+
+def render_html(report: Report, formatter: Formatter, project_root: Path) -> tuple[str, str]:
+    """Return (HTML, CSS) for the PDF. Fonts are referenced inside the bundled assets."""
+    env = environment(project_root)
+    fonts = (assets_dir() / "fonts").as_uri()
+    context = {
+        "report": report,
+        "meta": report.meta,
+        "theme": report.meta.theme,
+        "lang": report.meta.locale.split("_")[0],
+        "fonts_url": fonts,
+        "created": iso_date(report.meta.document_date),
+        "approval_date": formatter.date(report.meta.approval_date) if report.meta.approval_date else "",
+        "cell": lambda column, figure: cell_text(formatter, column, figure),
+        "header": header_text,
+        "tone": tone,
+        "fmt": formatter.figure,
+        "safe_html": Markup,
+        "logo_url": (project_root / report.meta.theme.logo).resolve().as_uri() if report.meta.theme.logo else None,
+    }
+    try:
+        html = env.get_template("pdf/report.html.j2").render(context)
+        css = env.get_template("pdf/style.css.j2").render(context)
+    except TemplateError as exc:
+        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
+        raise InputError(f"template error: {exc}", Location(str(name), line=getattr(exc, "lineno", None))) from None
+    return html, css

@@ -1,0 +1,62 @@
+"""Narrative: placeholders format figures in the report's locale; the text is untrusted."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportgen.engine import compute
+from reportgen.errors import InputError
+from reportgen.formatting import NBSP, Formatter
+from reportgen.content.narrative import NarrativeRenderer
+from reportgen.load import load_project
+
+
+@pytest.fixture
+def renderer(mini_project):
+    return NarrativeRenderer(compute(load_project(mini_project)), Formatter())
+
+
+def test_placeholders_and_filters(renderer):
+    out = renderer.render("text/a.md", "Deflusso {{ kpi.deflusso.consuntivo }} ({{ kpi.deflusso.scostamento | pct }}), "
+                                       "costi {{ kpi.costi.scostamento | pct(1) }}, "
+                                       "{{ kpi.deflusso.scostamento | unsigned | pct }}, {{ kpi.costi.obiettivo | num(0) }}.")
+    assert out.paragraphs == (f"Deflusso 1,048 (+3,46{NBSP}%), costi +9,3{NBSP}%, 3,46{NBSP}%, 172.",)
+
+
+def test_abs_filter_for_worse_results(renderer):
+    text = "peggiore del {{ kpi.deflusso.scostamento | abs | pct }}"
+    assert renderer.render("text/a.md", text).paragraphs == (f"peggiore del 3,46{NBSP}%",)
+
+
+@pytest.mark.parametrize("source", [
+    "<script>alert(1)</script>",
+    '<img src="file:///etc/passwd">',
+])
+def test_raw_html_stays_text(renderer, source):
+    out = renderer.render("text/a.md", source)
+    assert "<script" not in out.html and "<img" not in out.html
+    assert out.paragraphs == (source,)
+
+
+def test_markdown_in_data_values_stays_literal(tmp_path, mini_project):
+    csv = mini_project / "data" / "kpi.csv"
+    csv.write_text(csv.read_text().replace("Indice di deflusso", "[clic](http://esempio.it) **x**"))
+    renderer = NarrativeRenderer(compute(load_project(mini_project)), Formatter())
+    out = renderer.render("text/a.md", "{{ kpi.deflusso.indicatore }}")
+    assert "<a " not in out.html and "<strong>" not in out.html
+    assert out.paragraphs == ("[clic](http://esempio.it) **x**",)
+
+
+@pytest.mark.parametrize("source, message", [
+    ("riga\n{{ kpi.nessuna.scostamento }}", "text/a.md, line 2: table 'kpi' has no row 'nessuna'; rows: deflusso, costi"),
+    ("{{ kpi.deflusso.nulla }}", "text/a.md, line 1: table 'kpi', row 'deflusso' has no column 'nulla'"),
+    ("\n\n{{ tabella.riga.colonna }}", "text/a.md, line 3: unknown table 'tabella' in a placeholder"),
+    ("{{ ''.__class__.__mro__ }}", "text/a.md, line 1: not allowed in a narrative"),
+    ("{% include '/etc/passwd' %}", "text/a.md, line 1: a narrative cannot include other files"),
+    ("{{ kpi.deflusso }}", "text/a.md, line 1: a placeholder must name a figure"),
+    ("{{ kpi. }}", "text/a.md, line 1: placeholder syntax"),
+])
+def test_errors_name_file_and_line(renderer, source, message):
+    with pytest.raises(InputError) as info:
+        renderer.render("text/a.md", source)
+    assert str(info.value).startswith(message)

@@ -1,0 +1,55 @@
+"""The deck: opens with python-pptx, tables hold the same formatted figures as the PDF,
+nothing leaves the slide, the package is reproducible."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+
+from reportgen.render.pptx import SLIDE_H, SLIDE_W
+
+
+@pytest.fixture(scope="module")
+def deck(built_sample):
+    path = next(p for p in built_sample.outputs if p.suffix == ".pptx")
+    return path, Presentation(str(path))
+
+
+def test_sixteen_by_nine_and_every_section_present(deck, built_sample):
+    _, prs = deck
+    assert (prs.slide_width, prs.slide_height) == (SLIDE_W, SLIDE_H)
+    titles = [s.shapes.title.text_frame.text for s in prs.slides if s.shapes.title is not None]
+    for section in built_sample.report.walk():
+        assert any(t.startswith(f"{section.number} {section.title}") for t in titles), section.id
+
+
+def test_no_shape_leaves_the_slide(deck):
+    _, prs = deck
+    for index, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, (index, shape.name)
+            assert shape.left + shape.width <= SLIDE_W, (index, shape.name)
+            assert shape.top + shape.height <= SLIDE_H, (index, shape.name)
+
+
+def test_table_cells_equal_the_formatted_figures(deck):
+    _, prs = deck
+    rows = {}
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                for row in shape.table.rows:
+                    cells = [c.text for c in row.cells]
+                    rows[cells[0]] = cells
+    assert rows["IEEP Accertato"][1:] == ["4.249.834.748,30", "6.418.930.625,60", "+51,04\u00a0%"]
+    assert rows["Pagamenti per interessi legali (-)"][-1] == "-158,49\u00a0%"
+
+
+def test_package_has_fixed_timestamps(deck):
+    path, _ = deck
+    with zipfile.ZipFile(path) as package:
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert package.namelist()[0] == "[Content_Types].xml"
