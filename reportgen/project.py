@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ErrorCollector, InputErrors, Location
+from .load.values import CellError, Ref, parse_ref
 from .load.yamlspec import Spec, read_yaml
 
 FORMATS = ("pdf", "pptx")
 SECTION_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-_FIGURE_REF = re.compile(r"^@?([a-z0-9_]+)\.([a-z0-9_]+)\.([a-z0-9_]+)$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -39,16 +39,6 @@ class Theme:
 
 
 @dataclass(frozen=True, slots=True)
-class FigureRef:
-    table: str
-    row: str
-    column: str
-
-    def __str__(self) -> str:
-        return f"{self.table}.{self.row}.{self.column}"
-
-
-@dataclass(frozen=True, slots=True)
 class TextBlockConfig:
     file: str  # relative to the project
 
@@ -63,9 +53,9 @@ class TableBlockConfig:
 
 @dataclass(frozen=True, slots=True)
 class KpiItem:
-    figure: FigureRef
+    figure: Ref
     label: str
-    compare: FigureRef | None = None  # e.g. the obiettivo the figure is measured against
+    compare: Ref | None = None  # e.g. the obiettivo the figure is measured against
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +107,13 @@ class ProjectConfig:
         return next((s for s in self.walk() if s.id == section_id), None)
 
 
-def parse_figure_ref(text: str) -> FigureRef | None:
-    match = _FIGURE_REF.match(text.strip())
-    return FigureRef(*match.groups()) if match else None
+def parse_figure_ref(text: str) -> Ref | None:
+    """``table.row.column`` (the ``@`` of data cells is optional here)."""
+    text = text.strip()
+    try:
+        return parse_ref(text if text.startswith("@") else f"@{text}")
+    except CellError:
+        return None
 
 
 def _parse_date(spec: Spec, key: str) -> _dt.date | None:

@@ -43,13 +43,13 @@ def _table_block(block: TableBlockConfig, result: EngineResult) -> TableBlock:
 def _kpi_block(block: KpiBlockConfig, result: EngineResult, errors: ErrorCollector) -> KpiBlock:
     items = []
     for item in block.items:
-        figure = result.figure(str(item.figure))
+        figure = result.figure(item.figure.id)
         if figure is None:
-            errors.add(f"kpi: no figure {item.figure}", Location("report.yaml"))
+            errors.add(f"kpi: no figure {item.figure.id}", Location("report.yaml"))
             continue
-        compare = result.figure(str(item.compare)) if item.compare else None
+        compare = result.figure(item.compare.id) if item.compare else None
         if item.compare and compare is None:
-            errors.add(f"kpi: no figure {item.compare}", Location("report.yaml"))
+            errors.add(f"kpi: no figure {item.compare.id}", Location("report.yaml"))
         items.append(KpiItem(item.label, figure, compare))
     return KpiBlock(tuple(items))
 

@@ -111,34 +111,26 @@ def _row_pairwise(table: Table, derivation: Derivation, ctx: OperationContext, f
              max((f.decimals or 0) for f in (a, b)) if derivation.op == "differenza" else None)
 
 
-def op_scostamento(table: Table, d: Derivation, ctx: OperationContext) -> None:
-    o, c = d.params["obiettivo"], d.params["consuntivo"]
-    _row_pairwise(table, d, ctx, o, c, ind.scostamento, f"({c} − {o}) / |{o}|", uses_polarity=True)
+# Row-wise operations on two columns: (first parameter, second parameter, function, formula
+# with {a} and {b} for the two column names, whether the row's polarity applies).
+PAIRWISE = {
+    "scostamento": ("obiettivo", "consuntivo", ind.scostamento, "({b} − {a}) / |{a}|", True),
+    "rapporto": ("obiettivo", "consuntivo", ind.rapporto, "{b} / {a}", False),
+    "realizzazione": ("obiettivo", "consuntivo", ind.realizzazione, "{b} / {a}", True),
+    "variazione": ("from", "to", ind.variazione, "({b} − {a}) / |{a}|", False),
+    "differenza": ("from", "to", ind.differenza, "{b} − {a}", False),
+    "carenza": ("fabbisogno", "consistenza", lambda f, c: ind.carenza(c, f), "({b} − {a}) / {a}", False),
+}
 
 
-def op_rapporto(table: Table, d: Derivation, ctx: OperationContext) -> None:
-    o, c = d.params["obiettivo"], d.params["consuntivo"]
-    _row_pairwise(table, d, ctx, o, c, ind.rapporto, f"{c} / {o}")
+def _pairwise(name: str) -> Callable[[Table, Derivation, OperationContext], None]:
+    first, second, function, formula, uses_polarity = PAIRWISE[name]
 
+    def operation(table: Table, d: Derivation, ctx: OperationContext) -> None:
+        a, b = d.params[first], d.params[second]
+        _row_pairwise(table, d, ctx, a, b, function, formula.format(a=a, b=b), uses_polarity=uses_polarity)
 
-def op_realizzazione(table: Table, d: Derivation, ctx: OperationContext) -> None:
-    o, c = d.params["obiettivo"], d.params["consuntivo"]
-    _row_pairwise(table, d, ctx, o, c, ind.realizzazione, f"{c} / {o}", uses_polarity=True)
-
-
-def op_variazione(table: Table, d: Derivation, ctx: OperationContext) -> None:
-    a, b = d.params["from"], d.params["to"]
-    _row_pairwise(table, d, ctx, a, b, ind.variazione, f"({b} − {a}) / |{a}|")
-
-
-def op_differenza(table: Table, d: Derivation, ctx: OperationContext) -> None:
-    a, b = d.params["from"], d.params["to"]
-    _row_pairwise(table, d, ctx, a, b, ind.differenza, f"{b} − {a}")
-
-
-def op_carenza(table: Table, d: Derivation, ctx: OperationContext) -> None:
-    a, b = d.params["consistenza"], d.params["fabbisogno"]
-    _row_pairwise(table, d, ctx, a, b, ind.carenza, f"({a} − {b}) / {b}")
+    return operation
 
 
 def op_sum(table: Table, d: Derivation, ctx: OperationContext) -> None:
@@ -323,14 +315,9 @@ def op_summarize(table: Table, d: Derivation, ctx: OperationContext) -> None:
 
 
 OPERATIONS: dict[str, Callable[[Table, Derivation, OperationContext], None]] = {
+    **{name: _pairwise(name) for name in PAIRWISE},
     "sum": op_sum,
     "mean": op_mean,
-    "scostamento": op_scostamento,
-    "rapporto": op_rapporto,
-    "realizzazione": op_realizzazione,
-    "variazione": op_variazione,
-    "differenza": op_differenza,
-    "carenza": op_carenza,
     "share": op_share,
     "total": op_total,
     "summarize": op_summarize,

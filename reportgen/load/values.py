@@ -68,8 +68,13 @@ class Ref:
     row: str
     column: str
 
+    @property
+    def id(self) -> str:
+        """The id of the figure it points to: ``table.row.column``."""
+        return f"{self.table}.{self.row}.{self.column}"
+
     def __str__(self) -> str:
-        return f"@{self.table}.{self.row}.{self.column}"
+        return f"@{self.id}"
 
 
 def is_blank(raw: Any) -> bool:
