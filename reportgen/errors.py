@@ -7,8 +7,8 @@ per error and exits with status 2. Anything else is a bug and exits with status 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,7 +71,7 @@ class SectionConfig:
     id: str
     title: str
     blocks: tuple[BlockConfig, ...]
-    children: tuple["SectionConfig", ...] = ()
+    children: tuple[SectionConfig, ...] = ()
     level: int = 1
 
     def walk(self):

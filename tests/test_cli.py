@@ -3,9 +3,6 @@ atomic outputs, help that explains every option."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import main

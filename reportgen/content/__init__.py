@@ -8,8 +8,7 @@ from ..errors import ErrorCollector, InputError, Location
 from ..formatting import Formatter
 from ..load import LoadedProject
 from ..project import KpiBlockConfig, ProjectConfig, SectionConfig, TableBlockConfig, TextBlockConfig
-from .model import (Block, Column, KpiBlock, KpiItem, Report, ReportMeta, Section, TableBlock, TableRow,
-                    TextBlock)
+from .model import Block, Column, KpiBlock, KpiItem, Report, ReportMeta, Section, TableBlock, TableRow, TextBlock
 from .narrative import NarrativeRenderer
 
 __all__ = ["build_report", "Report", "Section", "TableBlock", "TextBlock", "KpiBlock"]

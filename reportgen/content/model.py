@@ -77,7 +77,7 @@ class Section:
     level: int
     number: str  # "4.2": position in the tree, for the table of contents
     blocks: tuple[Block, ...]
-    children: tuple["Section", ...] = ()
+    children: tuple[Section, ...] = ()
 
     def walk(self):
         yield self

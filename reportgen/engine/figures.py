@@ -9,9 +9,10 @@ OIV reviewer both rely on this).
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import Location
 from ..load.schema import ColumnSpec, TableSchema

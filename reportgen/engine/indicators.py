@@ -14,8 +14,8 @@ division by zero raises ``ZeroDivisionError`` for the caller to report.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Iterable, Sequence
 
 HIGHER = "higher"
 LOWER = "lower"

@@ -8,8 +8,8 @@ only selects operands and records provenance.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 from ..errors import ErrorCollector, Location
 from ..load.schema import Aggregate, ColumnSpec, Derivation, Level
@@ -42,8 +42,7 @@ def _polarity(row: Row, spec: str | None) -> str:
 
 
 def _put(table: Table, row: Row, column: str, value, formula: str, deps: list[Figure],
-         ctx: OperationContext, derivation: Derivation, col_type: str | None = None,
-         decimals: int | None = None) -> None:
+         ctx: OperationContext, col_type: str | None = None, decimals: int | None = None) -> None:
     """Store a computed figure, refusing to override a value typed in the data."""
     spec: ColumnSpec = table.columns[column]
     existing = row.figures.get(column)
@@ -53,8 +52,7 @@ def _put(table: Table, row: Row, column: str, value, formula: str, deps: list[Fi
         if value is not None:
             ctx.errors.add(
                 f"table '{table.id}', row '{row.id}': '{column}' is given in the data but is also computed "
-                f"({formula}); remove the given value, or declare it as a check value",
-                existing.source or Location(table.schema.schema_file))
+                f"({formula}); remove the given value, or declare it as a check value", existing.source)
         return
     row.figures[column] = Figure(
         id=f"{table.id}.{row.id}.{column}",
@@ -85,8 +83,7 @@ def _numbers(figures: list[Figure]) -> list[Decimal | None]:
 
 
 def _row_pairwise(table: Table, derivation: Derivation, ctx: OperationContext, first: str, second: str,
-                  function: Callable[..., Decimal | None], formula: str, uses_polarity: bool = False,
-                  col_type: str | None = None) -> None:
+                  function: Callable[..., Decimal | None], formula: str, uses_polarity: bool = False) -> None:
     for row in table.rows:
         if not _where_ok(row, derivation):
             continue
@@ -104,11 +101,10 @@ def _row_pairwise(table: Table, derivation: Derivation, ctx: OperationContext, f
             if pol_col in row.figures:
                 deps.append(row.figures[pol_col])
         value = _safe(lambda: function(*args), table, row, derivation.into, ctx)
-        out_type = col_type
-        if derivation.op == "differenza":
-            out_type = a.type
-        _put(table, row, derivation.into, value, text, deps, ctx, derivation, out_type,
-             max((f.decimals or 0) for f in (a, b)) if derivation.op == "differenza" else None)
+        if derivation.op == "differenza":  # a difference keeps the unit and precision of its operands
+            _put(table, row, derivation.into, value, text, deps, ctx, a.type, max(f.decimals or 0 for f in (a, b)))
+        else:
+            _put(table, row, derivation.into, value, text, deps, ctx)
 
 
 # Row-wise operations on two columns: (first parameter, second parameter, function, formula
@@ -140,7 +136,7 @@ def op_sum(table: Table, d: Derivation, ctx: OperationContext) -> None:
         if not _where_ok(row, d) or not operands:
             continue
         value = ind.signed_sum(_numbers(operands))
-        _put(table, row, d.into, value, f"{' + '.join(columns)}", operands, ctx, d, operands[0].type,
+        _put(table, row, d.into, value, f"{' + '.join(columns)}", operands, ctx, operands[0].type,
              max((f.decimals or 0) for f in operands))
 
 
@@ -159,7 +155,7 @@ def op_mean(table: Table, d: Derivation, ctx: OperationContext) -> None:
         else:
             value = ind.mean(values)
             formula = f"({' + '.join(columns)}) / {len(columns)}"
-        _put(table, row, d.into, value, formula, operands, ctx, d, operands[0].type)
+        _put(table, row, d.into, value, formula, operands, ctx, operands[0].type)
 
 
 def _group_key(row: Row, column: str | None):
@@ -190,7 +186,7 @@ def op_share(table: Table, d: Derivation, ctx: OperationContext) -> None:
         scope = f" within {by} = {key}" if by else ""
         deps = [part] + [f for f in figures if f is not part]
         _put(table, row, d.into, value, f"{part_col} / sum of {part_col} over {len(figures)} rows{scope}",
-             deps, ctx, d, "percent")
+             deps, ctx, "percent")
 
 
 def _aggregate(leaves: list[Row], column: str, aggregate: Aggregate, sign: str | None,
@@ -233,7 +229,7 @@ def _aggregate_row(table: Table, leaves: list[Row], rid: str, kind: str, label: 
                                            formula="label of a total row")
     for column, aggregate in d.params["columns"].items():
         value, deps, formula, col_type, decimals = _aggregate(leaves, column, aggregate, d.params.get("sign"), table)
-        _put(table, row, column, value, formula, deps, ctx, d, col_type, decimals)
+        _put(table, row, column, value, formula, deps, ctx, col_type, decimals)
     return row
 
 
@@ -305,11 +301,11 @@ def op_summarize(table: Table, d: Derivation, ctx: OperationContext) -> None:
                                          deps=tuple(f.id for f in first))
         for column, aggregate in d.params["columns"].items():
             value, deps, formula, col_type, decimals = _aggregate(members, column, aggregate, None, table)
-            _put(table, row, column, value, formula, _origins(deps), ctx, d, col_type, decimals)
+            _put(table, row, column, value, formula, _origins(deps), ctx, col_type, decimals)
         if count_col:
             counted = _origins([m.figures[by[0]] for m in members if by[0] in m.figures])
             _put(table, row, count_col, Decimal(len(members)), f"count of rows ({len(members)})",
-                 counted, ctx, d, "integer", 0)
+                 counted, ctx, "integer", 0)
         rows.append(row)
     table.rows = rows
 

@@ -131,11 +131,11 @@ class Spec:
             return []
         return value
 
-    def child(self, key: str) -> "Spec":
+    def child(self, key: str) -> Spec:
         self._used.add(key)
         return Spec(self.data.get(key), self.file, self.errors, self.where(key))
 
-    def item(self, data: Any, index: int, key: str) -> "Spec":
+    def item(self, data: Any, index: int, key: str) -> Spec:
         return Spec(data, self.file, self.errors, f"{self.where(key)}[{index}]")
 
     def reject_unknown(self, allowed: set[str] | None = None) -> None:

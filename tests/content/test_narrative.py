@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from reportgen.content.narrative import NarrativeRenderer
 from reportgen.engine import compute
 from reportgen.errors import InputError
 from reportgen.formatting import NBSP, Formatter
-from reportgen.content.narrative import NarrativeRenderer
 from reportgen.load import load_project
 
 

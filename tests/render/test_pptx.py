@@ -7,7 +7,6 @@ import zipfile
 
 import pytest
 from pptx import Presentation
-from pptx.util import Emu
 
 from reportgen.render.pptx import SLIDE_H, SLIDE_W
 
