@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,11 +81,16 @@ def build(project: str | Path, out: str | Path = "output", formats: str | Iterab
     paths = output_paths(loaded, Path(out), chosen, section)
     rendered: dict[Path, bytes] = {}
     if "pdf" in chosen:
+        from .charts import render_charts
         from .render.html import render_html
         from .render.pdf import render_pdf
 
+        charts = {}
+        if report.charts():
+            note("Drawing the charts")
+            charts = render_charts(report.charts(), loaded.config.theme, formatter, jobs=os.cpu_count() or 1)
         note("Rendering the PDF")
-        html, css = render_html(report, formatter, root)
+        html, css = render_html(report, formatter, root, charts)
         pdf, pdf_warnings = render_pdf(html, css, root)
         warnings.extend(f"PDF: {w}" for w in pdf_warnings)
         rendered[paths["pdf"]] = pdf

@@ -29,6 +29,10 @@ class Approval:
     date: _dt.date | None = None
 
 
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+DEFAULT_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
 @dataclass(frozen=True, slots=True)
 class Theme:
     primary: str = "#0b4f8a"
@@ -36,6 +40,7 @@ class Theme:
     text: str = "#1a1a1a"
     muted: str = "#5b6670"
     logo: str | None = None  # path inside the project
+    palette: tuple[str, ...] = DEFAULT_PALETTE  # chart series colours
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +68,36 @@ class KpiBlockConfig:
     items: tuple[KpiItem, ...]
 
 
-BlockConfig = TextBlockConfig | TableBlockConfig | KpiBlockConfig
+CHART_KINDS = ("pie", "donut", "bar", "hbar", "trend", "stacked")
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceConfig:
+    """A reference line: a figure (``table.row.column``) or, for charts whose series are
+    rows, a column of each row (its own obiettivo)."""
+
+    label: str
+    figure: Ref | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChartBlockConfig:
+    kind: str
+    table: str
+    title: str | None = None
+    labels: str | None = None  # rows are categories, named by this column...
+    values: tuple[str, ...] = ()  # ...and each of these columns is a series
+    x: tuple[str, ...] = ()  # or: these columns are the categories...
+    series_rows: tuple[str, ...] = ()  # ...and these rows the series
+    rows: tuple[str, ...] = ()  # keep only these rows (ids)
+    where: tuple[tuple[str, str], ...] = ()  # keep rows whose column matches a glob pattern
+    sort: str | None = None  # asc / desc, by the first series
+    reference: ReferenceConfig | None = None
+    size: str = "full"  # full (page or slide width) or half
+
+
+BlockConfig = TextBlockConfig | TableBlockConfig | KpiBlockConfig | ChartBlockConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +190,52 @@ def _parse_block(spec: Spec, section_id: str) -> BlockConfig | None:
             items.append(KpiItem(figure, item.text("label"), compare))
             item.reject_unknown({"figure", "label", "compare"})
         return KpiBlockConfig(tuple(items))
-    spec.error("a block is one of: text, table, kpi")
+    if spec.has("chart"):
+        return _parse_chart(spec.child("chart"))
+    spec.error("a block is one of: text, table, kpi, chart")
     return None
+
+
+def _parse_chart(spec: Spec) -> ChartBlockConfig | None:
+    kind = spec.text("kind")
+    if kind not in CHART_KINDS:
+        spec.error(f"unknown chart kind '{kind}'; use one of {', '.join(CHART_KINDS)}", "kind")
+    labels = spec.text("labels", None)
+    values = spec.names("values", ())
+    x = spec.names("x", ())
+    series_rows = spec.names("series_rows", ())
+    if bool(labels or values) == bool(x or series_rows):
+        spec.error("give either labels + values (rows are categories) or x + series_rows (columns are categories)")
+    elif labels and not values:
+        spec.error("is required with labels", "values")
+    elif x and not series_rows:
+        spec.error("is required with x", "series_rows")
+    sort = spec.text("sort", None)
+    if sort not in (None, "asc", "desc"):
+        spec.error("expected 'asc' or 'desc'", "sort")
+    size = spec.text("size", "full")
+    if size not in ("full", "half"):
+        spec.error("expected 'full' or 'half'", "size")
+    where_raw = spec.raw("where") or {}
+    if not isinstance(where_raw, dict):
+        spec.error("expected a mapping of column to pattern", "where")
+        where_raw = {}
+    reference = None
+    if spec.has("reference"):
+        ref = spec.child("reference")
+        figure = parse_figure_ref(ref.text("figure")) if ref.has("figure") else None
+        if ref.has("figure") and figure is None:
+            ref.error("expected table.row.column", "figure")
+        column = ref.text("column", None)
+        if (figure is None) == (column is None):
+            ref.error("give either a figure (table.row.column) or a column")
+        reference = ReferenceConfig(ref.text("label", "Obiettivo"), figure, column)
+        ref.reject_unknown({"figure", "column", "label"})
+    spec.reject_unknown({"kind", "table", "title", "labels", "values", "x", "series_rows", "rows", "where",
+                         "sort", "reference", "size"})
+    return ChartBlockConfig(kind, spec.text("table"), spec.text("title", None), labels, values, x, series_rows,
+                            spec.names("rows", ()), tuple((str(k), str(v)) for k, v in where_raw.items()),
+                            sort, reference, size)
 
 
 def _parse_section(spec: Spec, level: int, seen: dict[str, str]) -> SectionConfig | None:
@@ -217,6 +295,12 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
             else:
                 theme_values[key] = value
     theme_spec.reject_unknown()
+    palette = style.names("palette", DEFAULT_PALETTE)
+    for colour in palette:
+        if not _COLOR.match(colour):
+            style.error(f"'{colour}' is not a colour as #rrggbb", "palette")
+    if palette and all(_COLOR.match(c) for c in palette):
+        theme_values["palette"] = tuple(palette)
     logo = style.text("logo", None)
     if logo is not None and not (root / logo).resolve().is_relative_to(root):
         style.error("the logo must be a file inside the project folder", "logo")

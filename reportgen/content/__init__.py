@@ -7,8 +7,28 @@ from ..engine import EngineResult
 from ..errors import ErrorCollector, InputError, Location
 from ..formatting import Formatter
 from ..load import LoadedProject
-from ..project import KpiBlockConfig, ProjectConfig, SectionConfig, TableBlockConfig, TextBlockConfig
-from .model import Block, Column, KpiBlock, KpiItem, Report, ReportMeta, Section, TableBlock, TableRow, TextBlock
+from ..project import (
+    ChartBlockConfig,
+    KpiBlockConfig,
+    ProjectConfig,
+    SectionConfig,
+    TableBlockConfig,
+    TextBlockConfig,
+)
+from .charts import build_chart
+from .model import (
+    Block,
+    ChartBlock,
+    Column,
+    KpiBlock,
+    KpiItem,
+    Report,
+    ReportMeta,
+    Section,
+    TableBlock,
+    TableRow,
+    TextBlock,
+)
 from .narrative import NarrativeRenderer
 
 __all__ = ["build_report", "Report", "Section", "TableBlock", "TextBlock", "KpiBlock"]
@@ -67,6 +87,11 @@ def _section(config: SectionConfig, number: str, loaded: LoadedProject, result: 
             blocks.append(_table_block(block, result))
         elif isinstance(block, KpiBlockConfig):
             blocks.append(_kpi_block(block, result, errors))
+        elif isinstance(block, ChartBlockConfig):
+            chart_id = f"{config.id}-{sum(isinstance(b, ChartBlock) for b in blocks) + 1}"
+            spec = build_chart(block, chart_id, result, narratives.formatter, errors)
+            if spec is not None:
+                blocks.append(ChartBlock(spec))
     children = tuple(_section(child, f"{number}.{i}", loaded, result, narratives, errors)
                      for i, child in enumerate(config.children, start=1))
     return Section(config.id, config.title, config.level, number, tuple(blocks), children)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..engine import Figure
 from ..project import Theme
+from .charts import ChartSpec
 from .narrative import RenderedNarrative
 
 NUMERIC_DISPLAY = frozenset({"integer", "decimal", "percent", "euro", "value"})
@@ -67,7 +68,13 @@ class KpiBlock:
     kind: str = field(default="kpi", init=False)
 
 
-Block = TextBlock | TableBlock | KpiBlock
+@dataclass(frozen=True, slots=True)
+class ChartBlock:
+    spec: ChartSpec
+    kind: str = field(default="chart", init=False)
+
+
+Block = TextBlock | TableBlock | KpiBlock | ChartBlock
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,3 +116,6 @@ class Report:
     def walk(self):
         for section in self.sections:
             yield from section.walk()
+
+    def charts(self) -> list[ChartSpec]:
+        return [b.spec for s in self.walk() for b in s.blocks if isinstance(b, ChartBlock)]

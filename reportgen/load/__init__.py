@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ErrorCollector, Location
-from ..project import KpiBlockConfig, ProjectConfig, TableBlockConfig, TextBlockConfig, load_project_config
+from ..project import (
+    ChartBlockConfig,
+    KpiBlockConfig,
+    ProjectConfig,
+    TableBlockConfig,
+    TextBlockConfig,
+    load_project_config,
+)
 from .readers import read_table_file
 from .schema import TableSchema, parse_table_schema
 from .tables import InputTable, validate_table
@@ -74,6 +81,21 @@ def _check_references(config: ProjectConfig, schemas: dict[str, TableSchema],
                 for column in block.columns or ():
                     if column not in schema.columns:
                         errors.add(f"section '{section.id}': table '{block.table}' has no column '{column}'", where)
+            elif isinstance(block, ChartBlockConfig):
+                schema = schemas.get(block.table)
+                if schema is None:
+                    errors.add(f"section '{section.id}': chart of unknown table '{block.table}'", where)
+                    continue
+                named = [block.labels, *block.values, *block.x, *(c for c, _ in block.where)]
+                if block.reference and block.reference.column:
+                    named.append(block.reference.column)
+                for column in filter(None, named):
+                    if column not in schema.columns:
+                        errors.add(f"section '{section.id}': chart of table '{block.table}': no column '{column}'",
+                                   where)
+                if block.reference and block.reference.figure and block.reference.figure.table not in schemas:
+                    errors.add(f"section '{section.id}': chart reference to unknown table "
+                               f"'{block.reference.figure.table}'", where)
             elif isinstance(block, KpiBlockConfig):
                 for item in block.items:
                     for ref in filter(None, (item.figure, item.compare)):

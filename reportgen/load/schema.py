@@ -327,12 +327,13 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
             if declared is not None and not declared.computed:
                 item.error(f"column '{name}' is an input; computed columns need 'computed: true' or a new name", "into")
                 continue
-            label = derivation.label or (derivation.params.get("count_label") if name != derivation.into else None)
+            op_label = derivation.params.get("count_label") if derivation.op == "summarize" else derivation.label
             if declared is None:
-                columns[name] = ColumnSpec(name, col_type, label or humanize(name), signed=signed, computed=True)
+                columns[name] = ColumnSpec(name, col_type, op_label or humanize(name), signed=signed, computed=True)
             else:  # declared to set its label/decimals, or to accept values for rows without inputs
+                own_label = declared.label != humanize(name)
                 columns[name] = ColumnSpec(
-                    name, col_type, declared.label if declared.label != humanize(name) else (label or declared.label),
+                    name, col_type, declared.label if own_label else (op_label or declared.label),
                     headers=declared.headers, decimals=declared.decimals, unit=declared.unit,
                     signed=declared.signed or signed, computed=True)
             known.add(name)

@@ -8,12 +8,14 @@ is marked safe; every other value is escaped.
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from ..charts import RenderedChart
 from ..content.model import Report
 from ..errors import InputError, Location
 from ..formatting import Formatter
@@ -31,8 +33,15 @@ def environment(project_root: Path) -> SandboxedEnvironment:
                                 trim_blocks=True, lstrip_blocks=True)
 
 
-def render_html(report: Report, formatter: Formatter, project_root: Path) -> tuple[str, str]:
-    """Return (HTML, CSS) for the PDF. Fonts are referenced inside the bundled assets."""
+def render_html(report: Report, formatter: Formatter, project_root: Path,
+                charts: dict[str, RenderedChart] | None = None) -> tuple[str, str]:
+    """Return (HTML, CSS) for the PDF. Fonts are referenced inside the bundled assets;
+    charts, drawn beforehand, are inlined as SVG."""
+    charts = charts or {}
+
+    def chart_src(chart_id: str) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(charts[chart_id].svg).decode("ascii")
+
     env = environment(project_root)
     fonts = (assets_dir() / "fonts").as_uri()
     context = {
@@ -47,6 +56,7 @@ def render_html(report: Report, formatter: Formatter, project_root: Path) -> tup
         "header": header_text,
         "tone": tone,
         "fmt": formatter.figure,
+        "chart_src": chart_src,
         "safe_html": Markup,
         "logo_url": (project_root / report.meta.theme.logo).resolve().as_uri() if report.meta.theme.logo else None,
     }

@@ -1,6 +1,6 @@
 """HTML to A4 PDF with WeasyPrint, reading only files inside the project and the bundled
-assets: a narrative or template can never make the renderer reach the network or read
-``/etc/passwd``. WeasyPrint's own warnings (a missing image, a refused URL) are collected
+assets (and inline ``data:`` URIs, used for the charts): a narrative or template can never
+make the renderer reach the network or read ``/etc/passwd``. WeasyPrint's own warnings (a missing image, a refused URL) are collected
 and returned so the build can report them."""
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ def _fetcher_class():
         """Serves ``file:`` URLs below the allowed folders; refuses everything else."""
 
         def __init__(self, allowed: list[Path]):
-            super().__init__(allowed_protocols={"file"})
+            super().__init__(allowed_protocols={"file", "data"})
             self.allowed = [p.resolve() for p in allowed]
 
         def fetch(self, url, headers=None):
             parsed = urllib.parse.urlparse(url)
+            if parsed.scheme == "data":  # inline content (the charts): nothing is read or fetched
+                return super().fetch(url, headers)
             if parsed.scheme != "file":
                 raise ValueError(f"only files inside the project can be used, not {url}")
             path = Path(urllib.parse.unquote(parsed.path)).resolve()

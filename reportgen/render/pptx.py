@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -19,7 +20,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Pt
 
-from ..content.model import KpiBlock, Report, Section, TableBlock, TextBlock
+from ..charts.native import add_native_chart
+from ..content.model import ChartBlock, KpiBlock, Report, Section, TableBlock, TextBlock
 from ..formatting import Formatter
 from .common import cell_text, header_text
 from .measure import TextMeasure
@@ -315,6 +317,12 @@ def _section_slides(deck: _Deck, section: Section) -> None:
             text.extend(block.narrative.paragraphs)
         elif isinstance(block, KpiBlock):
             text.extend(_kpi_paragraphs(block, deck.formatter))
+        elif isinstance(block, ChartBlock):
+            flush_text()
+            slide = deck.slide(title, notes)
+            add_native_chart(slide, block.spec, MARGIN, BODY_TOP, BODY_W, BODY_H,
+                             deck.report.meta.theme.palette, FONT)
+            made = True
         elif isinstance(block, TableBlock):
             flush_text()
             layout = _table_layout(block, deck.formatter)
@@ -330,9 +338,13 @@ def _section_slides(deck: _Deck, section: Section) -> None:
         _section_slides(deck, child)
 
 
-def _fixed_core_properties(prs, report: Report) -> None:
+def _document_moment(report: Report) -> _dt.datetime:
     when = report.meta.document_date or _dt.date(report.meta.year + 1, 1, 1)
-    moment = _dt.datetime(when.year, when.month, when.day)
+    return _dt.datetime(when.year, when.month, when.day)
+
+
+def _fixed_core_properties(prs, report: Report) -> None:
+    moment = _document_moment(report)
     props = prs.core_properties
     props.title = report.meta.title
     props.author = report.meta.administration
@@ -344,18 +356,29 @@ def _fixed_core_properties(prs, report: Report) -> None:
     props.revision = 1
 
 
-def normalize_zip(data: bytes) -> bytes:
-    """Rewrite an OOXML package with fixed timestamps and a stable entry order."""
+_W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def normalize_zip(data: bytes, moment: _dt.datetime | None = None) -> bytes:
+    """Rewrite an OOXML package with fixed timestamps and a stable entry order. Embedded
+    packages (the workbooks behind native charts) are normalized too, and their creation
+    dates set to ``moment``."""
+    stamp = (moment or _dt.datetime(1980, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         names = source.namelist()
         first = [n for n in names if n == "[Content_Types].xml"]  # must stay first
         for name in first + sorted(n for n in names if n not in first):
+            content = source.read(name)
+            if name.endswith(".xlsx"):
+                content = normalize_zip(content, moment)
+            elif name == "docProps/core.xml" and moment is not None:
+                content = _W3CDTF.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
             info = zipfile.ZipInfo(name, FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            target.writestr(info, content)
     return out.getvalue()
 
 
@@ -370,4 +393,4 @@ def render_pptx(report: Report, formatter: Formatter) -> bytes:
     _fixed_core_properties(prs, report)
     buffer = io.BytesIO()
     prs.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    return normalize_zip(buffer.getvalue(), _document_moment(report))

@@ -1,0 +1,48 @@
+"""Stage 4, charts: chart specifications drawn once per build and shared by every output.
+
+``render_charts`` draws every spec of a report as SVG (for the PDF) and PNG, in parallel
+worker processes when there are several; the deck draws the same specs as native
+PowerPoint charts (:mod:`.native`). Matplotlib is imported only when a report has charts.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from ..content.charts import ChartSpec
+from ..formatting import Formatter
+from ..project import Theme
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedChart:
+    spec: ChartSpec
+    svg: bytes
+    png: bytes
+
+
+def chart_style(theme: Theme, formatter: Formatter):
+    from .mpl import ChartStyle
+
+    return ChartStyle(theme.palette, theme.text, theme.muted, theme.primary, formatter)
+
+
+def _render_one(spec: ChartSpec, style) -> tuple[bytes, bytes]:
+    from .mpl import render
+
+    return render(spec, style)
+
+
+def render_charts(specs: list[ChartSpec], theme: Theme, formatter: Formatter, jobs: int = 1) -> dict[str, RenderedChart]:
+    """Draw each chart once; ``jobs`` > 1 draws them in that many processes. The bytes do
+    not depend on ``jobs``."""
+    if not specs:
+        return {}
+    style = chart_style(theme, formatter)
+    if jobs > 1 and len(specs) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(specs))) as pool:
+            results = list(pool.map(_render_one, specs, [style] * len(specs)))
+    else:
+        results = [_render_one(spec, style) for spec in specs]
+    return {spec.id: RenderedChart(spec, svg, png) for spec, (svg, png) in zip(specs, results)}
