@@ -9,7 +9,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 
 from reportgen.errors import InputErrors
 from reportgen.load import load_project
-from tests.conftest import MINI_REPORT, MINI_SCHEMA, MINI_CSV, write_project
+from tests.conftest import MINI_CSV, MINI_REPORT, MINI_SCHEMA, write_project
 
 
 @pytest.fixture(scope="module")
