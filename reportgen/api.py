@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -59,6 +60,19 @@ def output_paths(loaded: LoadedProject, out: Path, formats: tuple[str, ...], sec
     return {fmt: out / f"{stem}.{fmt}" for fmt in formats}
 
 
+def page_map_path(out: Path, name: str) -> Path:
+    return out / ".reportgen" / f"{name}.pages.json"
+
+
+def read_page_map(out: Path, name: str) -> dict | None:
+    """Pages of each section in the last full build, if there was one (a hint for numbering)."""
+    try:
+        data = json.loads(page_map_path(out, name).read_text(encoding="utf-8"))
+        return data if isinstance(data.get("pages"), int) and isinstance(data.get("sections"), dict) else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def build(project: str | Path, out: str | Path = "output", formats: str | Iterable[str] | None = None,
           section: str | None = None, progress: Progress | None = None) -> BuildResult:
     """Validate, compute, render and write the report. Nothing is written unless every
@@ -90,15 +104,21 @@ def build(project: str | Path, out: str | Path = "output", formats: str | Iterab
             note("Drawing the charts")
             charts = render_charts(report.charts(), loaded.config.theme, formatter, jobs=os.cpu_count() or 1)
         note("Rendering the PDF")
-        html, css = render_html(report, formatter, root, charts)
-        pdf, pdf_warnings = render_pdf(html, css, root)
-        warnings.extend(f"PDF: {w}" for w in pdf_warnings)
-        rendered[paths["pdf"]] = pdf
+        known = read_page_map(Path(out), loaded.config.name) if section else None
+        start = known["sections"].get(section) if known else None
+        html, css = render_html(report, formatter, root, charts, page_start=start,
+                                page_total=known["pages"] if start else None)
+        pdf = render_pdf(html, css, root)
+        warnings.extend(f"PDF: {w}" for w in pdf.warnings)
+        rendered[paths["pdf"]] = pdf.data
+        if section is None:  # remembered so that a section built alone gets its page numbers
+            rendered[page_map_path(Path(out), loaded.config.name)] = json.dumps(
+                {"pages": pdf.pages, "sections": pdf.section_pages}, indent=1, sort_keys=True).encode("utf-8")
     if "pptx" in chosen:
         from .render.pptx import render_pptx
 
         note("Rendering the PowerPoint deck")
         rendered[paths["pptx"]] = render_pptx(report, formatter)
     note("Writing the files")
-    written = write_all(rendered)
+    written = [p for p in write_all(rendered) if p.suffix != ".json"]
     return BuildResult(written, report, result.checks, warnings)

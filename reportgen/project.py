@@ -54,6 +54,9 @@ class TableBlockConfig:
     columns: tuple[str, ...] | None = None
     title: str | None = None
     group_by: str | None = None
+    where: tuple[tuple[str, str], ...] = ()  # keep data rows whose column matches a glob pattern
+    group_titles: tuple[str, str] | None = None  # (table, column): a group's title is that table's row
+    merge_repeats: tuple[str, ...] = ()  # columns whose repeated values print once per run of rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,9 +173,17 @@ def _parse_block(spec: Spec, section_id: str) -> BlockConfig | None:
         return block
     if spec.has("table"):
         columns = spec.names("columns", None) if spec.has("columns") else None
+        group_titles = None
+        if spec.has("group_titles"):
+            parts = spec.text("group_titles").split(".")
+            if len(parts) != 2 or not all(parts):
+                spec.error("expected table.column", "group_titles")
+            else:
+                group_titles = (parts[0], parts[1])
         block = TableBlockConfig(spec.text("table"), tuple(columns) if columns else None,
-                                 spec.text("title", None), spec.text("group_by", None))
-        spec.reject_unknown({"table", "columns", "title", "group_by"})
+                                 spec.text("title", None), spec.text("group_by", None),
+                                 _where(spec), group_titles, spec.names("merge_repeats", ()))
+        spec.reject_unknown({"table", "columns", "title", "group_by", "where", "group_titles", "merge_repeats"})
         return block
     if spec.has("kpi"):
         items: list[KpiItem] = []
@@ -196,6 +207,14 @@ def _parse_block(spec: Spec, section_id: str) -> BlockConfig | None:
     return None
 
 
+def _where(spec: Spec) -> tuple[tuple[str, str], ...]:
+    raw = spec.raw("where") or {}
+    if not isinstance(raw, dict):
+        spec.error("expected a mapping of column to glob pattern", "where")
+        return ()
+    return tuple((str(k), str(v)) for k, v in raw.items())
+
+
 def _parse_chart(spec: Spec) -> ChartBlockConfig | None:
     kind = spec.text("kind")
     if kind not in CHART_KINDS:
@@ -216,10 +235,6 @@ def _parse_chart(spec: Spec) -> ChartBlockConfig | None:
     size = spec.text("size", "full")
     if size not in ("full", "half"):
         spec.error("expected 'full' or 'half'", "size")
-    where_raw = spec.raw("where") or {}
-    if not isinstance(where_raw, dict):
-        spec.error("expected a mapping of column to pattern", "where")
-        where_raw = {}
     reference = None
     if spec.has("reference"):
         ref = spec.child("reference")
@@ -234,8 +249,7 @@ def _parse_chart(spec: Spec) -> ChartBlockConfig | None:
     spec.reject_unknown({"kind", "table", "title", "labels", "values", "x", "series_rows", "rows", "where",
                          "sort", "reference", "size"})
     return ChartBlockConfig(kind, spec.text("table"), spec.text("title", None), labels, values, x, series_rows,
-                            spec.names("rows", ()), tuple((str(k), str(v)) for k, v in where_raw.items()),
-                            sort, reference, size)
+                            spec.names("rows", ()), _where(spec), sort, reference, size)
 
 
 def _parse_section(spec: Spec, level: int, seen: dict[str, str]) -> SectionConfig | None:

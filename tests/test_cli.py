@@ -65,10 +65,11 @@ def test_unknown_format_and_missing_project(tmp_path, mini_project):
 def test_failed_build_leaves_earlier_outputs_intact(mini_project, tmp_path):
     out = tmp_path / "out"
     assert run("build", str(mini_project), "--out", str(out), "-q").exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert len(before) == 3  # the PDF, the deck and the page map of the full build
     (mini_project / "data" / "kpi.csv").write_text("id;indicatore;obiettivo;consuntivo\nx;X;uno;2\n")
     assert run("build", str(mini_project), "--out", str(out), "-q").exit_code == 2
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_section_build_is_deterministic(tmp_path):

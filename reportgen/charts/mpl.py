@@ -242,10 +242,10 @@ BUILDERS = {
 
 def _height(spec: ChartSpec) -> float:
     width, height = (PIE_SIZES if spec.kind in ("pie", "donut") else SIZES)[spec.size]
-    if spec.kind in ("hbar", "stacked"):  # one band per category, long labels wrapped
-        lines = sum(max(1, math.ceil(len(c) / 34)) for c in spec.categories)
+    if spec.kind in ("hbar", "stacked"):  # one band per category, tall enough for its wrapped label
         per_band = 0.2 + 0.12 * max(0, len(spec.series) - 1)
-        height = max(height * 0.7, 0.9 + per_band * len(spec.categories) + 0.06 * lines)
+        bands = sum(max(per_band, 0.15 * _wrap(c, 34).count("\n") + 0.17) for c in spec.categories)
+        height = max(height * 0.7, 0.9 + bands)
     return height
 
 

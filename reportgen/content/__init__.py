@@ -3,10 +3,13 @@ document tree (:class:`~reportgen.content.model.Report`) that every output rende
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
+
 from ..engine import EngineResult
 from ..errors import ErrorCollector, InputError, Location
 from ..formatting import Formatter
 from ..load import LoadedProject
+from ..load.tables import row_id
 from ..project import (
     ChartBlockConfig,
     KpiBlockConfig,
@@ -41,6 +44,16 @@ def formatter_for(config: ProjectConfig) -> Formatter:
                                  currency_position=config.currency_position))
 
 
+def _group_title(value: object, block: TableBlockConfig, result: EngineResult) -> str | None:
+    if value is None:
+        return None
+    if block.group_titles is None:
+        return str(value)
+    titles_table, titles_column = block.group_titles
+    figure = result.tables[titles_table].figure(row_id(str(value)), titles_column)
+    return f"{value} – {figure.value}" if figure is not None and figure.value else str(value)
+
+
 def _table_block(block: TableBlockConfig, result: EngineResult) -> TableBlock:
     table = result.tables[block.table]
     schema = table.schema
@@ -53,10 +66,12 @@ def _table_block(block: TableBlockConfig, result: EngineResult) -> TableBlock:
                     for n in names if n in table.columns)
     rows = []
     for row in table.rows:
-        group = row.value(group_by) if group_by else None
-        rows.append(TableRow(row.id, row.kind, tuple(row.figures.get(c.name) for c in columns),
-                             None if group is None else str(group)))
-    return TableBlock(table.id, block.title or schema.title, columns, tuple(rows), schema.note, group_by)
+        if row.kind == "data" and not all(fnmatchcase(str(row.value(c) or ""), p) for c, p in block.where):
+            continue
+        group = _group_title(row.value(group_by), block, result) if group_by else None
+        rows.append(TableRow(row.id, row.kind, tuple(row.figures.get(c.name) for c in columns), group))
+    merge = tuple(block.merge_repeats or display.get("merge_repeats") or ())
+    return TableBlock(table.id, block.title or schema.title, columns, tuple(rows), schema.note, group_by, merge)
 
 
 def _kpi_block(block: KpiBlockConfig, result: EngineResult, errors: ErrorCollector) -> KpiBlock:
@@ -80,7 +95,7 @@ def _section(config: SectionConfig, number: str, loaded: LoadedProject, result: 
         if isinstance(block, TextBlockConfig):
             try:
                 narrative = loaded.narratives[block.file]
-                blocks.append(TextBlock(narratives.render(block.file, narrative.text)))
+                blocks.append(TextBlock(narratives.render(block.file, narrative.text, config.level)))
             except InputError as exc:
                 errors.extend([exc])
         elif isinstance(block, TableBlockConfig):

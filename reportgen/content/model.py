@@ -46,7 +46,23 @@ class TableBlock:
     rows: tuple[TableRow, ...]
     note: str | None = None
     group_by: str | None = None
+    merge_repeats: tuple[str, ...] = ()
     kind: str = field(default="table", init=False)
+
+    def repeated(self) -> list[list[bool]]:
+        """For each row and column: whether the cell repeats the one above in a column of
+        ``merge_repeats`` (a renderer prints it once). Runs end at group and total rows."""
+        merged = [i for i, c in enumerate(self.columns) if c.name in self.merge_repeats]
+        result, previous = [], None
+        for row in self.rows:
+            flags = [False] * len(self.columns)
+            if row.kind == "data" and previous is not None and previous.group == row.group:
+                for i in merged:
+                    a, b = previous.cells[i], row.cells[i]
+                    flags[i] = a is not None and b is not None and a.value == b.value
+            previous = row if row.kind == "data" else None
+            result.append(flags)
+        return result
 
 
 @dataclass(frozen=True, slots=True)

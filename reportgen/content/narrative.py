@@ -128,7 +128,10 @@ class NarrativeRenderer:
             raise LookupProblem("a placeholder must name a figure: {{ table.row.column }}")
         return md_escape(str(value))
 
-    def render(self, file: str, source: str) -> RenderedNarrative:
+    def render(self, file: str, source: str, section_level: int = 0) -> RenderedNarrative:
+        """Render one narrative. Its headings are nested under the section's own heading:
+        the shallowest one becomes level ``section_level + 1``, so the document's heading
+        hierarchy never skips a level whatever the author wrote (# or ###)."""
         try:
             env = self._environment(file, source)
             text = env.get_template(file).render(self.context)
@@ -152,6 +155,7 @@ class NarrativeRenderer:
             line = _template_line(exc.__traceback__, file)
             raise InputError(str(exc), Location(file, line=line)) from None
         tokens = self.markdown.parse(text)
+        _nest_headings(tokens, section_level)
         html = self.markdown.renderer.render(tokens, self.markdown.options, {})
         return RenderedNarrative(file, html, tuple(_paragraphs(tokens)), text)
 
@@ -188,6 +192,16 @@ def _decimals(value: Any, decimals: int | None) -> int:
         return decimals
     own = getattr(value, "decimals", None)
     return 2 if own is None else own
+
+
+def _nest_headings(tokens, section_level: int) -> None:
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if not levels:
+        return
+    shift = section_level + 1 - min(levels)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, max(1, int(token.tag[1]) + shift))}"
 
 
 def _template_line(tb: TracebackType | None, file: str) -> int | None:

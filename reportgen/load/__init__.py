@@ -78,9 +78,15 @@ def _check_references(config: ProjectConfig, schemas: dict[str, TableSchema],
                     errors.add(f"section '{section.id}': unknown table '{block.table}'"
                                f" (no data/{block.table}{SCHEMA_SUFFIX})", where)
                     continue
-                for column in block.columns or ():
+                named = [*(block.columns or ()), block.group_by, *(c for c, _ in block.where), *block.merge_repeats]
+                for column in filter(None, named):
                     if column not in schema.columns:
                         errors.add(f"section '{section.id}': table '{block.table}' has no column '{column}'", where)
+                if block.group_titles:
+                    titles_table, titles_column = block.group_titles
+                    if titles_table not in schemas or titles_column not in schemas[titles_table].columns:
+                        errors.add(f"section '{section.id}': group_titles: no column '{titles_column}' "
+                                   f"in table '{titles_table}'", where)
             elif isinstance(block, ChartBlockConfig):
                 schema = schemas.get(block.table)
                 if schema is None:

@@ -34,9 +34,11 @@ def environment(project_root: Path) -> SandboxedEnvironment:
 
 
 def render_html(report: Report, formatter: Formatter, project_root: Path,
-                charts: dict[str, RenderedChart] | None = None) -> tuple[str, str]:
+                charts: dict[str, RenderedChart] | None = None,
+                page_start: int | None = None, page_total: int | None = None) -> tuple[str, str]:
     """Return (HTML, CSS) for the PDF. Fonts are referenced inside the bundled assets;
-    charts, drawn beforehand, are inlined as SVG."""
+    charts, drawn beforehand, are inlined as SVG. ``page_start``/``page_total`` number the
+    pages of a section built alone as in the full document."""
     charts = charts or {}
 
     def chart_src(chart_id: str) -> str:
@@ -48,7 +50,7 @@ def render_html(report: Report, formatter: Formatter, project_root: Path,
         "report": report,
         "meta": report.meta,
         "theme": report.meta.theme,
-        "lang": report.meta.locale.split("_")[0],
+        "lang": report.meta.locale.replace("_", "-"),
         "fonts_url": fonts,
         "created": iso_date(report.meta.document_date),
         "approval_date": formatter.date(report.meta.approval_date) if report.meta.approval_date else "",
@@ -57,6 +59,8 @@ def render_html(report: Report, formatter: Formatter, project_root: Path,
         "tone": tone,
         "fmt": formatter.figure,
         "chart_src": chart_src,
+        "page_start": page_start,
+        "page_total": page_total,
         "safe_html": Markup,
         "logo_url": (project_root / report.meta.theme.logo).resolve().as_uri() if report.meta.theme.logo else None,
     }

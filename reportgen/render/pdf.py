@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..resources import assets_dir
@@ -46,7 +47,16 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, css: str, project_root: Path) -> tuple[bytes, list[str]]:
+@dataclass(frozen=True, slots=True)
+class RenderedPdf:
+    data: bytes
+    warnings: list[str]
+    pages: int
+    section_pages: dict[str, int]  # section id → its first page (1-based)
+
+
+def render_pdf(html: str, css: str, project_root: Path, variant: str | None = "pdf/ua-1") -> RenderedPdf:
+    """Lay out and write the PDF, tagged for accessibility (PDF/UA-1) by default."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -61,7 +71,14 @@ def render_pdf(html: str, css: str, project_root: Path) -> tuple[bytes, list[str
         # An identifier derived from the content keeps the bytes identical between builds
         # of the same input (the default one is random).
         identifier = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode("ascii")
-        pdf = document.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_identifier=identifier)
+        options = {"pdf_identifier": identifier, "pdf_variant": variant}
+        laid_out = document.render(stylesheets=[stylesheet], font_config=fonts, **options)
+        section_pages: dict[str, int] = {}
+        for number, page in enumerate(laid_out.pages, start=1):
+            for anchor in page.anchors:
+                if anchor.startswith("s-"):
+                    section_pages.setdefault(anchor[2:], number)
+        data = laid_out.write_pdf(**options)
     finally:
         logger.removeHandler(handler)
-    return pdf, handler.messages
+    return RenderedPdf(data, handler.messages, len(laid_out.pages), section_pages)

@@ -221,12 +221,13 @@ def _table_layout(block: TableBlock, formatter: Formatter) -> _TableLayout:
     texts: list[list[str]] = []
     kinds: list[str] = []
     last_group = None
-    for row in block.rows:
+    for row, repeats in zip(block.rows, block.repeated()):
         if block.group_by and row.kind == "data" and row.group != last_group:
             last_group = row.group
             texts.append([row.group or ""] + [""] * (len(block.columns) - 1))
             kinds.append("group")
-        texts.append([cell_text(formatter, c, f) for c, f in zip(block.columns, row.cells)])
+        texts.append(["" if repeat else cell_text(formatter, c, f)
+                      for c, f, repeat in zip(block.columns, row.cells, repeats)])
         kinds.append(row.kind)
     size, widths = _column_widths(block, texts, headers)
     header_h = _row_height(headers, widths, size, bold=True)
