@@ -55,9 +55,12 @@ def parse_formats(formats: str | Iterable[str] | None, loaded: LoadedProject) ->
     return chosen
 
 
+SUFFIXES = {"pdf": ".pdf", "pptx": ".pptx", "slides": "-slides.pdf"}
+
+
 def output_paths(loaded: LoadedProject, out: Path, formats: tuple[str, ...], section: str | None) -> dict[str, Path]:
     stem = loaded.config.name if section is None else f"{loaded.config.name}-{section}"
-    return {fmt: out / f"{stem}.{fmt}" for fmt in formats}
+    return {fmt: out / f"{stem}{SUFFIXES[fmt]}" for fmt in formats}
 
 
 def page_map_path(out: Path, name: str) -> Path:
@@ -94,15 +97,16 @@ def build(project: str | Path, out: str | Path = "output", formats: str | Iterab
     warnings = list(result.warnings)
     paths = output_paths(loaded, Path(out), chosen, section)
     rendered: dict[Path, bytes] = {}
-    if "pdf" in chosen:
+    if "pdf" in chosen or "slides" in chosen:
         from .charts import render_charts
         from .render.html import render_html
         from .render.pdf import render_pdf
 
         charts = {}
-        if report.charts():
+        if report.charts():  # drawn once, used by both PDFs
             note("Drawing the charts")
             charts = render_charts(report.charts(), loaded.config.theme, formatter, jobs=os.cpu_count() or 1)
+    if "pdf" in chosen:
         note("Rendering the PDF")
         known = read_page_map(Path(out), loaded.config.name) if section else None
         start = known["sections"].get(section) if known else None
@@ -114,11 +118,17 @@ def build(project: str | Path, out: str | Path = "output", formats: str | Iterab
         if section is None:  # remembered so that a section built alone gets its page numbers
             rendered[page_map_path(Path(out), loaded.config.name)] = json.dumps(
                 {"pages": pdf.pages, "sections": pdf.section_pages}, indent=1, sort_keys=True).encode("utf-8")
+    if "slides" in chosen:
+        note("Rendering the slide-format PDF")
+        html, css = render_html(report, formatter, root, charts, layout="slides")
+        slides = render_pdf(html, css, root)
+        warnings.extend(f"slides: {w}" for w in slides.warnings)
+        rendered[paths["slides"]] = slides.data
     if "pptx" in chosen:
         from .render.pptx import render_pptx
 
         note("Rendering the PowerPoint deck")
-        rendered[paths["pptx"]] = render_pptx(report, formatter)
+        rendered[paths["pptx"]] = render_pptx(report, formatter, root)
     note("Writing the files")
     written = [p for p in write_all(rendered) if p.suffix != ".json"]
     return BuildResult(written, report, result.checks, warnings)

@@ -40,8 +40,9 @@ def main() -> None:
 @click.option("--out", "-o", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder the outputs are written to (created if missing).")
 @click.option("--format", "-f", "formats", metavar="LIST",
-              help="Comma-separated outputs to build: pdf, pptx. Default: the 'outputs' of report.yaml "
-                   "(both when not set).")
+              help="Comma-separated outputs to build: pdf (A4), pptx (editable deck), slides (16:9 "
+                   "slide-format PDF, NAME-slides.pdf). Default: the 'outputs' of report.yaml (pdf and pptx "
+                   "when not set).")
 @click.option("--section", "-s", metavar="ID",
               help="Build only this section (with its subsections), into NAME-ID.pdf / .pptx; "
                    "its numbering is the one it has in the full report.")

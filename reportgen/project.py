@@ -17,7 +17,7 @@ from .errors import ErrorCollector, InputErrors, Location
 from .load.values import CellError, Ref, parse_ref
 from .load.yamlspec import Spec, read_yaml
 
-FORMATS = ("pdf", "pptx")
+FORMATS = ("pdf", "pptx", "slides")  # A4 PDF, PowerPoint deck, 16:9 slide-format PDF
 SECTION_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -41,6 +41,7 @@ class Theme:
     muted: str = "#5b6670"
     logo: str | None = None  # path inside the project
     palette: tuple[str, ...] = DEFAULT_PALETTE  # chart series colours
+    pptx_template: str | None = None  # a corporate .pptx inside the project: its masters and layouts
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class KpiItem:
     figure: Ref
     label: str
     compare: Ref | None = None  # e.g. the obiettivo the figure is measured against
+    compare_label: str = "obiettivo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,8 +200,8 @@ def _parse_block(spec: Spec, section_id: str) -> BlockConfig | None:
                 compare = parse_figure_ref(item.text("compare"))
                 if compare is None:
                     item.error("expected table.row.column", "compare")
-            items.append(KpiItem(figure, item.text("label"), compare))
-            item.reject_unknown({"figure", "label", "compare"})
+            items.append(KpiItem(figure, item.text("label"), compare, item.text("compare_label", "obiettivo")))
+            item.reject_unknown({"figure", "label", "compare", "compare_label"})
         return KpiBlockConfig(tuple(items))
     if spec.has("chart"):
         return _parse_chart(spec.child("chart"))
@@ -285,7 +287,11 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
     if not root.is_dir():
         errors.add("is not a folder", Location(str(root)))
         errors.raise_if_any()
-    spec = Spec(read_yaml(root / "report.yaml", "report.yaml", errors), "report.yaml", errors)
+    before = len(errors.errors)
+    data = read_yaml(root / "report.yaml", "report.yaml", errors)
+    if len(errors.errors) > before:  # unreadable: every key would be reported missing, which is noise
+        raise InputErrors(errors.errors)
+    spec = Spec(data, "report.yaml", errors)
     year = spec.integer("year")
     locale = spec.text("locale", "it_IT")
     try:
@@ -318,8 +324,15 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
     logo = style.text("logo", None)
     if logo is not None and not (root / logo).resolve().is_relative_to(root):
         style.error("the logo must be a file inside the project folder", "logo")
+    template = style.text("pptx_template", None)
+    if template is not None:
+        path = (root / template).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            style.error(f"'{template}' is not a file inside the project folder", "pptx_template")
+        elif path.suffix.lower() != ".pptx":
+            style.error("the template must be a .pptx file (save a .potx as .pptx)", "pptx_template")
     style.reject_unknown()
-    theme = Theme(**theme_values, logo=logo)
+    theme = Theme(**theme_values, logo=logo, pptx_template=template)
     data_spec = spec.child("data")
     decimal_mark = data_spec.text("decimal_mark", ",")
     if decimal_mark not in (",", "."):
@@ -329,7 +342,7 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
     approval = Approval(approval_spec.text("body", None), approval_spec.text("act", None),
                         _parse_date(approval_spec, "date"))
     approval_spec.reject_unknown()
-    outputs = spec.names("outputs", FORMATS)
+    outputs = spec.names("outputs", ("pdf", "pptx"))
     for fmt in outputs:
         if fmt not in FORMATS:
             spec.error(f"unknown output '{fmt}'; use {', '.join(FORMATS)}", "outputs")

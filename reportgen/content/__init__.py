@@ -84,7 +84,7 @@ def _kpi_block(block: KpiBlockConfig, result: EngineResult, errors: ErrorCollect
         compare = result.figure(item.compare.id) if item.compare else None
         if item.compare and compare is None:
             errors.add(f"kpi: no figure {item.compare.id}", Location("report.yaml"))
-        items.append(KpiItem(item.label, figure, compare))
+        items.append(KpiItem(item.label, figure, compare, item.compare_label))
     return KpiBlock(tuple(items))
 
 

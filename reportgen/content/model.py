@@ -76,6 +76,7 @@ class KpiItem:
     label: str
     figure: Figure
     compare: Figure | None = None
+    compare_label: str = "obiettivo"
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,8 +87,13 @@ class _SourceLoader(BaseLoader):
 class RenderedNarrative:
     file: str
     html: str  # HTML fragment, safe to embed
-    paragraphs: tuple[str, ...]  # plain text per block, for slides and speaker notes
+    blocks: tuple[tuple[str, str], ...]  # (heading / bullet / paragraph, plain text), for slides
     text: str  # the Markdown after interpolation, for word-level diffs
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """Plain text per block (bullets marked with •), for speaker notes and summaries."""
+        return tuple(f"• {text}" if kind == "bullet" else text for kind, text in self.blocks)
 
 
 class NarrativeRenderer:
@@ -157,7 +162,7 @@ class NarrativeRenderer:
         tokens = self.markdown.parse(text)
         _nest_headings(tokens, section_level)
         html = self.markdown.renderer.render(tokens, self.markdown.options, {})
-        return RenderedNarrative(file, html, tuple(_paragraphs(tokens)), text)
+        return RenderedNarrative(file, html, tuple(_blocks(tokens)), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,18 +218,21 @@ def _template_line(tb: TracebackType | None, file: str) -> int | None:
     return line
 
 
-def _paragraphs(tokens) -> list[str]:
-    """Plain text of each paragraph, heading, list item and table row."""
-    result: list[str] = []
-    prefix = ""
+def _blocks(tokens) -> list[tuple[str, str]]:
+    """Plain text of each heading, paragraph, list item and table row, with its kind."""
+    result: list[tuple[str, str]] = []
+    kind, in_list = "paragraph", 0
     for token in tokens:
-        if token.type == "bullet_list_open" or token.type == "ordered_list_open":
-            prefix = "• "
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            in_list += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
-            prefix = ""
+            in_list -= 1
+        elif token.type == "heading_open":
+            kind = "heading"
         elif token.type == "inline":
             text = "".join(child.content if child.type != "softbreak" else " "
                            for child in (token.children or []) if child.type in ("text", "softbreak", "code_inline"))
             if text.strip():
-                result.append(prefix + text.strip())
+                result.append((kind if kind == "heading" else "bullet" if in_list else "paragraph", text.strip()))
+            kind = "paragraph"
     return result

@@ -35,10 +35,12 @@ def environment(project_root: Path) -> SandboxedEnvironment:
 
 def render_html(report: Report, formatter: Formatter, project_root: Path,
                 charts: dict[str, RenderedChart] | None = None,
-                page_start: int | None = None, page_total: int | None = None) -> tuple[str, str]:
-    """Return (HTML, CSS) for the PDF. Fonts are referenced inside the bundled assets;
-    charts, drawn beforehand, are inlined as SVG. ``page_start``/``page_total`` number the
-    pages of a section built alone as in the full document."""
+                page_start: int | None = None, page_total: int | None = None,
+                layout: str = "pdf") -> tuple[str, str]:
+    """Return (HTML, CSS) for the A4 PDF (``layout="pdf"``) or the 16:9 slide PDF
+    (``layout="slides"``), from ``templates/<layout>/``. Fonts are referenced inside the
+    bundled assets; charts, drawn beforehand, are inlined as SVG. ``page_start``/``page_total``
+    number the pages of a section built alone as in the full document."""
     charts = charts or {}
 
     def chart_src(chart_id: str) -> str:
@@ -65,8 +67,8 @@ def render_html(report: Report, formatter: Formatter, project_root: Path,
         "logo_url": (project_root / report.meta.theme.logo).resolve().as_uri() if report.meta.theme.logo else None,
     }
     try:
-        html = env.get_template("pdf/report.html.j2").render(context)
-        css = env.get_template("pdf/style.css.j2").render(context)
+        html = env.get_template(f"{layout}/report.html.j2").render(context)
+        css = env.get_template(f"{layout}/style.css.j2").render(context)
     except TemplateError as exc:
         name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
         raise InputError(f"template error: {exc}", Location(str(name), line=getattr(exc, "lineno", None))) from None

@@ -1,10 +1,15 @@
-"""The report as an editable 16:9 PowerPoint deck (python-pptx).
+"""The report as an editable PowerPoint deck (python-pptx).
 
-One or more slides per section: the title, the narrative in a text box (continued on the
-next slide when it does not fit, in full in the speaker notes), native PowerPoint tables
-split over several slides titled "(1/2)", "(2/2)" with the header repeated. Heights are
-computed with the bundled font (:mod:`.measure`), so nothing leaves the slide. The package
-is written with fixed timestamps so the same input gives the same bytes.
+The deck starts from a template: the project's corporate ``.pptx`` (``style.pptx_template``)
+or python-pptx's default made 16:9. Slides use the template's layouts, chosen by name with
+fallbacks (:data:`LAYOUTS`), so a corporate look carries over; geometry is read from the
+template, never assumed.
+
+Per section: a divider for chapters, then slides for its narrative (continued over several
+slides when long, in full in the speaker notes), native tables split over slides titled
+"(1/2)", "(2/2)" with the header repeated, native charts and key-figure boxes. Heights are
+computed with the bundled font (:mod:`.measure`), so nothing leaves the slide. The package is
+written with fixed timestamps so the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.text import PP_ALIGN
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
 
 from ..charts.native import add_native_chart
@@ -26,130 +33,244 @@ from ..formatting import Formatter
 from .common import cell_text, header_text
 from .measure import TextMeasure
 
-SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 13,333 × 7,5 in: 16:9
-MARGIN = Emu(457200)  # 0,5 in
-TITLE_TOP, TITLE_H = Emu(300000), Emu(700000)
-BODY_TOP = TITLE_TOP + TITLE_H + Emu(150000)
-FOOTER_H = Emu(350000)
-BODY_H = SLIDE_H - BODY_TOP - FOOTER_H - Emu(100000)
-BODY_W = SLIDE_W - 2 * MARGIN
+SLIDE_16_9 = (Emu(12192000), Emu(6858000))  # 13,333 × 7,5 in
 FONT = "Titillium Web"
 TEXT_PT = 14
 CELL_PAD_PT = 3.6 * 2  # python-pptx default cell margins: 0,05 in top and bottom
 CELL_SIDE_PT = 7.2 * 2  # 0,1 in left and right
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+TABLE_SIZES = (10, 9, 8, 7)  # points; a table with many columns steps down until its figures fit
+
+# Layouts by role: the first name the template has is used (English and Italian names of
+# the standard Office layouts); without any, a layout with a title placeholder.
+LAYOUTS = {
+    "title": ("Title Slide", "Diapositiva titolo", "Titolo diapositiva"),
+    "section": ("Section Header", "Intestazione sezione"),
+    "content": ("Title Only", "Solo titolo", "Title and Content", "Titolo e contenuto"),
+}
 
 
 def _pt(emu: int) -> float:
     return emu / 12700
 
 
+def _emu(points: float) -> Emu:
+    return Emu(int(points * 12700))
+
+
 def _rgb(hex_color: str) -> RGBColor:
     return RGBColor.from_string(hex_color.lstrip("#"))
 
 
+def _find_layout(prs, role: str):
+    by_name = {layout.name: layout for layout in prs.slide_layouts}
+    for name in LAYOUTS[role]:
+        if name in by_name:
+            return by_name[name]
+    if role == "section":
+        return _find_layout(prs, "content")
+    titled = [layout for layout in prs.slide_layouts
+              if any(ph.placeholder_format.type in TITLES for ph in layout.placeholders)]
+    return titled[0] if titled else prs.slide_layouts[0]
+
+
+def _place(shape, left, top, width, height) -> None:
+    # A placeholder given only some coordinates gets zeros for the others: set all four.
+    shape.left, shape.top, shape.width, shape.height = left, top, width, height
+
+
+def _default_template():
+    """python-pptx's default template, made 16:9 with its placeholders moved to fit."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_16_9
+    width, margin = prs.slide_width, Emu(457200)
+    body = width - 2 * margin
+    for layout in prs.slide_layouts:
+        placeholders = {ph.placeholder_format.idx: ph for ph in layout.placeholders}
+        if layout.name == "Title Slide":
+            _place(placeholders[0], margin, Emu(1600000), body, Emu(1900000))
+            _place(placeholders[1], margin, Emu(3700000), body, Emu(1600000))
+        elif layout.name == "Title Only":
+            _place(placeholders[0], margin, Emu(300000), body, Emu(700000))
+        elif layout.name == "Section Header":
+            _place(placeholders[0], margin, Emu(2300000), body, Emu(1400000))
+            _place(placeholders[1], margin, Emu(3800000), body, Emu(900000))
+    return prs
+
+
+def _corporate_template(path: Path):
+    prs = Presentation(str(path))
+    slide_ids = prs.slides._sldIdLst  # a template may come with slides of its own: start empty
+    for slide_id in list(slide_ids):
+        prs.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    return prs
+
+
+@dataclass
+class _Geometry:
+    """The content area of a slide, below the content layout's title."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    body_width: int
+    body_height: int
+    footer: int
+
+    @classmethod
+    def of(cls, prs, content_layout) -> _Geometry:
+        width, height = prs.slide_width, prs.slide_height
+        margin = int(width * 0.0375)
+        title = next((ph for ph in content_layout.placeholders if ph.placeholder_format.type in TITLES), None)
+        title_bottom = (title.top + title.height) if title is not None and title.height else int(height * 0.15)
+        top = title_bottom + int(height * 0.02)
+        footer = int(height * 0.05)
+        return cls(width, height, margin, top, width - 2 * margin, height - top - footer - int(height * 0.015), footer)
+
+
 @dataclass
 class _Deck:
-    prs: Presentation
+    prs: object
     report: Report
     formatter: Formatter
+    styled: bool  # our own look (default template) or the corporate template's
+    geometry: _Geometry
     number: int = 0
 
-    def slide(self, title: str, notes: str = ""):
-        layout = self.prs.slide_layouts[5]  # "Title Only" in the default template
-        slide = self.prs.slides.add_slide(layout)
-        self.number += 1
-        shape = slide.shapes.title
-        shape.left, shape.top, shape.width, shape.height = MARGIN, TITLE_TOP, BODY_W, TITLE_H
-        frame = shape.text_frame
-        frame.text = title
-        frame.word_wrap = True
-        for run in frame.paragraphs[0].runs:
-            run.font.size = Pt(24 if len(title) < 70 else 18)
-            run.font.bold = True
+    def _font(self, run, size: float | None = None, bold: bool | None = None, colour: str | None = None) -> None:
+        if size is not None:
+            run.font.size = Pt(size)
+        if bold is not None:
+            run.font.bold = bold
+        if self.styled:
             run.font.name = FONT
-            run.font.color.rgb = _rgb(self.report.meta.theme.primary)
-        footer = slide.shapes.add_textbox(SLIDE_W - MARGIN - Emu(1500000), SLIDE_H - FOOTER_H,
-                                          Emu(1500000), Emu(300000))
-        para = footer.text_frame.paragraphs[0]
-        para.text = str(self.number)
-        para.alignment = PP_ALIGN.RIGHT
-        para.runs[0].font.size = Pt(10)
-        para.runs[0].font.name = FONT
+            if colour:
+                run.font.color.rgb = _rgb(colour)
+
+    def _new(self, role: str, title: str, notes: str = ""):
+        slide = self.prs.slides.add_slide(_find_layout(self.prs, role))
+        self.number += 1
+        if slide.shapes.title is not None:
+            frame = slide.shapes.title.text_frame
+            frame.text = title
+            frame.word_wrap = True
+            if self.styled:
+                for run in frame.paragraphs[0].runs:
+                    self._font(run, 24 if role == "content" and len(title) < 70 else 18 if role == "content" else None,
+                               True, self.report.meta.theme.primary)
+        for placeholder in list(slide.placeholders):  # unused placeholders would show "click to add text"
+            if placeholder.placeholder_format.type not in TITLES:
+                placeholder._element.getparent().remove(placeholder._element)
         if notes:
             slide.notes_slide.notes_text_frame.text = notes
         return slide
 
+    def slide(self, title: str, notes: str = ""):
+        slide = self._new("content", title, notes)
+        g = self.geometry
+        box = slide.shapes.add_textbox(g.width - g.left - Emu(1500000), g.height - g.footer, Emu(1500000), g.footer)
+        para = box.text_frame.paragraphs[0]
+        para.text = str(self.number)
+        para.alignment = PP_ALIGN.RIGHT
+        self._font(para.runs[0], 10)
+        return slide
+
+
+def _on_colour(deck: _Deck, slide) -> None:
+    """Our own look: title and divider slides on the report's primary colour, text in white."""
+    if not deck.styled:
+        return
+    slide.background.fill.solid()
+    slide.background.fill.fore_color.rgb = _rgb(deck.report.meta.theme.primary)
+    for shape in slide.placeholders:
+        for paragraph in shape.text_frame.paragraphs:
+            for run in paragraph.runs:
+                run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
 
 def _title_slide(deck: _Deck) -> None:
     meta = deck.report.meta
-    slide = deck.prs.slides.add_slide(deck.prs.slide_layouts[0])
+    slide = deck.prs.slides.add_slide(_find_layout(deck.prs, "title"))
     deck.number += 1
-    slide.shapes.title.text = meta.title
     lines = [meta.administration]
     if meta.approval_act:
         approved = f"Approvata con {meta.approval_act}"
         if meta.approval_date:
             approved += f" del {deck.formatter.date(meta.approval_date)}"
         lines.append(approved)
-    slide.placeholders[1].text = "\n".join(lines)
-    # A placeholder given only some coordinates gets zeros for the others: set all four.
-    boxes = ((slide.shapes.title, Emu(1600000), Emu(1900000)), (slide.placeholders[1], Emu(3700000), Emu(1600000)))
-    for shape, top, height in boxes:
-        shape.left, shape.top, shape.width, shape.height = MARGIN, top, BODY_W, height
+    title = slide.shapes.title  # python-pptx returns a new proxy on each access: keep this one
+    if title is not None:
+        title.text = meta.title
+    subtitle = next((ph for ph in slide.placeholders if ph.placeholder_format.idx == 1), None)
+    if subtitle is not None:
+        subtitle.text = "\n".join(lines)
+    for shape, size, bold in ((title, 40, True), (subtitle, 18, False)):
+        if shape is None:
+            continue
         for paragraph in shape.text_frame.paragraphs:
             for run in paragraph.runs:
-                run.font.name = FONT
+                deck._font(run, size, bold)
+    _on_colour(deck, slide)
 
 
-def _text_chunks(paragraphs: list[str], width_pt: float, height_pt: float) -> list[list[str]]:
-    """Group paragraphs into slide-sized chunks; a paragraph too long for one slide is
-    split at sentence boundaries."""
+def _divider(deck: _Deck, section: Section) -> None:
+    slide = deck._new("section", f"{section.number} {section.title}")
+    if deck.styled and slide.shapes.title is not None:
+        for run in slide.shapes.title.text_frame.paragraphs[0].runs:
+            deck._font(run, 32, True)
+    _on_colour(deck, slide)
+
+
+def _chunk_text(blocks: list[tuple[str, str]], width_pt: float, height_pt: float) -> list[list[tuple[str, str]]]:
+    """Group narrative blocks into slide-sized chunks; a paragraph too long for one slide is
+    split at sentence boundaries; a heading never ends a slide."""
     measure = TextMeasure(TEXT_PT)
-    line_h = measure.line_height(1.2) + 0.0
+    line_h = measure.line_height(1.2)
     gap = 6  # points after each paragraph
-    pieces: list[str] = []
     capacity_lines = max(1, int(height_pt // line_h) - 1)
-    for paragraph in paragraphs:
-        if measure.lines(paragraph, width_pt) <= capacity_lines:
-            pieces.append(paragraph)
+    pieces: list[tuple[str, str]] = []
+    for kind, text in blocks:
+        if measure.lines(text, width_pt) <= capacity_lines:
+            pieces.append((kind, text))
             continue
         current = ""
-        for sentence in paragraph.replace(". ", ".\u0000").split("\u0000"):
+        for sentence in text.replace(". ", ".\u0000").split("\u0000"):
             candidate = f"{current} {sentence}".strip()
             if current and measure.lines(candidate, width_pt) > capacity_lines:
-                pieces.append(current)
+                pieces.append((kind, current))
                 current = sentence
             else:
                 current = candidate
         if current:
-            pieces.append(current)
-    chunks: list[list[str]] = [[]]
+            pieces.append((kind, current))
+    chunks: list[list[tuple[str, str]]] = [[]]
     used = 0.0
     for piece in pieces:
-        needed = measure.lines(piece, width_pt) * line_h + gap
+        needed = measure.lines(piece[1], width_pt) * line_h + gap
         if chunks[-1] and used + needed > height_pt:
-            chunks.append([])
-            used = 0.0
+            carried = [chunks[-1].pop()] if chunks[-1][-1][0] == "heading" and len(chunks[-1]) > 1 else []
+            chunks.append(carried)
+            used = sum(measure.lines(t, width_pt) * line_h + gap for _, t in carried)
         chunks[-1].append(piece)
         used += needed
     return [c for c in chunks if c]
 
 
-def _add_text(slide, paragraphs: list[str]) -> None:
-    box = slide.shapes.add_textbox(MARGIN, BODY_TOP, BODY_W, BODY_H)
+def _add_text(deck: _Deck, slide, blocks: list[tuple[str, str]]) -> None:
+    g = deck.geometry
+    box = slide.shapes.add_textbox(g.left, g.top, g.body_width, g.body_height)
     frame = box.text_frame
     frame.word_wrap = True
-    for index, text in enumerate(paragraphs):
+    for index, (kind, text) in enumerate(blocks):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.text = text
+        paragraph.text = f"• {text}" if kind == "bullet" else text
         paragraph.space_after = Pt(6)
         for run in paragraph.runs:
-            run.font.size = Pt(TEXT_PT)
-            run.font.name = FONT
-
-
-TABLE_SIZES = (10, 9, 8, 7)  # points; a table with many columns steps down until its figures fit
+            deck._font(run, TEXT_PT, kind == "heading",
+                       deck.report.meta.theme.primary if kind == "heading" else None)
 
 
 def _natural_widths(block: TableBlock, texts: list[list[str]], headers: list[str], size: float) -> list[float]:
@@ -162,11 +283,11 @@ def _natural_widths(block: TableBlock, texts: list[list[str]], headers: list[str
     return natural
 
 
-def _column_widths(block: TableBlock, texts: list[list[str]], headers: list[str]) -> tuple[float, list[float]]:
-    """Choose the font size and share the slide width by content: figures keep their
-    natural width, text columns share the rest and wrap. The widths always add up to the
-    body width, so the table never leaves the slide."""
-    total = _pt(BODY_W)
+def _column_widths(block: TableBlock, texts: list[list[str]], headers: list[str],
+                   total: float) -> tuple[float, list[float]]:
+    """Choose the font size and share the width by content: figures keep their natural
+    width, text columns share the rest and wrap. The widths always add up to ``total``, so
+    the table never leaves the slide."""
     numeric = [c.numeric for c in block.columns]
     for size in TABLE_SIZES:
         natural = _natural_widths(block, texts, headers, size)
@@ -216,7 +337,7 @@ class _TableLayout:
     pages: list[list[int]]
 
 
-def _table_layout(block: TableBlock, formatter: Formatter) -> _TableLayout:
+def _table_layout(block: TableBlock, formatter: Formatter, width_pt: float, height_pt: float) -> _TableLayout:
     headers = [header_text(c) for c in block.columns]
     texts: list[list[str]] = []
     kinds: list[str] = []
@@ -229,17 +350,19 @@ def _table_layout(block: TableBlock, formatter: Formatter) -> _TableLayout:
         texts.append(["" if repeat else cell_text(formatter, c, f)
                       for c, f, repeat in zip(block.columns, row.cells, repeats)])
         kinds.append(row.kind)
-    size, widths = _column_widths(block, texts, headers)
+    size, widths = _column_widths(block, texts, headers, width_pt)
     header_h = _row_height(headers, widths, size, bold=True)
     heights = [_row_height(t[:1], [sum(widths)], size, bold=True) if k == "group"
                else _row_height(t, widths, size, bold=k != "data") for t, k in zip(texts, kinds)]
-    available = _pt(BODY_H) - header_h
+    available = height_pt - header_h
     pages: list[list[int]] = [[]]
     used = 0.0
     for index, height in enumerate(heights):
         if pages[-1] and used + height > available:
             carried = []
             if kinds[pages[-1][-1]] == "group" and len(pages[-1]) > 1:  # keep a heading with its rows
+                carried = [pages[-1].pop()]
+            elif kinds[index] in ("total", "subtotal") and len(pages[-1]) > 2:  # a total never stands alone
                 carried = [pages[-1].pop()]
             pages.append(carried)
             used = sum(heights[i] for i in carried)
@@ -248,18 +371,20 @@ def _table_layout(block: TableBlock, formatter: Formatter) -> _TableLayout:
     return _TableLayout(size, headers, [[*t, k] for t, k in zip(texts, kinds)], widths, [header_h, *heights], pages)
 
 
-def _add_table(slide, block: TableBlock, layout: _TableLayout, page: list[int], theme_primary: str) -> None:
+def _add_table(deck: _Deck, slide, block: TableBlock, layout: _TableLayout, page: list[int]) -> None:
+    g = deck.geometry
     rows = [layout.rows[i] for i in page]
     heights = [layout.heights[0]] + [layout.heights[i + 1] for i in page]
     n_cols = len(layout.headers)
-    shape = slide.shapes.add_table(len(rows) + 1, n_cols, MARGIN, BODY_TOP, Emu(int(sum(layout.widths) * 12700)),
-                                   Emu(int(sum(heights) * 12700)))
+    shape = slide.shapes.add_table(len(rows) + 1, n_cols, g.left, g.top, _emu(sum(layout.widths)),
+                                   _emu(sum(heights)))
     table = shape.table
     for index, width in enumerate(layout.widths):
-        table.columns[index].width = Emu(int(width * 12700))
+        table.columns[index].width = _emu(width)
     for index, height in enumerate(heights):
-        table.rows[index].height = Emu(int(height * 12700))
+        table.rows[index].height = _emu(height)
     numeric = [c.numeric for c in block.columns]
+    primary = deck.report.meta.theme.primary
     for r, values in enumerate([layout.headers + ["header"]] + rows):
         kind = values[-1]
         if kind == "group" and n_cols > 1:
@@ -271,70 +396,102 @@ def _add_table(slide, block: TableBlock, layout: _TableLayout, page: list[int], 
                 paragraph.alignment = PP_ALIGN.RIGHT if numeric[c] and kind != "group" else PP_ALIGN.LEFT
                 for run in paragraph.runs:
                     run.font.size = Pt(layout.size)
-                    run.font.name = FONT
                     run.font.bold = kind in ("header", "subtotal", "total", "group")
+                    if deck.styled:
+                        run.font.name = FONT
                     if kind in ("subtotal", "total", "group"):
                         run.font.color.rgb = RGBColor(0x1A, 0x1A, 0x1A)
             if kind == "header":
                 cell.fill.solid()
-                cell.fill.fore_color.rgb = _rgb(theme_primary)
+                cell.fill.fore_color.rgb = _rgb(primary)
             elif kind in ("subtotal", "total", "group"):
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = RGBColor(0xE1, 0xE8, 0xEF) if kind != "group" else RGBColor(0xF4, 0xF6, 0xF8)
 
 
-def _kpi_paragraphs(block: KpiBlock, formatter: Formatter) -> list[str]:
-    lines = []
-    for item in block.items:
-        text = f"{item.label}: {formatter.figure(item.figure)}"
-        if item.compare:
-            text += f" (obiettivo {formatter.figure(item.compare)})"
-        lines.append(text)
-    return lines
+def _add_kpis(deck: _Deck, slide, block: KpiBlock) -> None:
+    """Key figures as boxes: the figure large, its label, the comparison below."""
+    g = deck.geometry
+    per_row = 3
+    gap = int(g.body_width * 0.03)
+    box_w = (g.body_width - gap * (per_row - 1)) // per_row
+    rows = (len(block.items) + per_row - 1) // per_row
+    box_h = min(int(g.body_height * 0.4), (g.body_height - gap * (rows - 1)) // rows)
+    primary = deck.report.meta.theme.primary
+    for index, item in enumerate(block.items):
+        row, col = divmod(index, per_row)
+        shape = slide.shapes.add_textbox(g.left + col * (box_w + gap), g.top + row * (box_h + gap), box_w, box_h)
+        shape.line.color.rgb = _rgb(primary)
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE  # the box keeps its size instead of shrinking to the text
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+        frame.margin_left = frame.margin_right = Emu(180000)
+        lines = [(deck.formatter.figure(item.figure), 40, True, primary), (item.label, 16, True, None)]
+        if item.compare is not None:
+            lines.append((f"{item.compare_label} {deck.formatter.figure(item.compare)}", 13, False, None))
+        for number, (text, size, bold, colour) in enumerate(lines):
+            paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+            paragraph.text = text
+            for run in paragraph.runs:
+                deck._font(run, size, bold, colour)
 
 
-def _numbered(title: str, index: int, count: int) -> str:
-    return f"{title} ({index}/{count})" if count > 1 else title
+def _number_titles(deck: _Deck, made: list[tuple[object, str]]) -> None:
+    """Slides of a section that share a title are numbered "(1/3)", "(2/3)"… in order."""
+    counts: dict[str, int] = {}
+    for _, title in made:
+        counts[title] = counts.get(title, 0) + 1
+    seen: dict[str, int] = {}
+    for slide, title in made:
+        if counts[title] > 1:
+            seen[title] = seen.get(title, 0) + 1
+            frame = slide.shapes.title.text_frame
+            frame.paragraphs[0].runs[0].text = f"{title} ({seen[title]}/{counts[title]})"
 
 
 def _section_slides(deck: _Deck, section: Section) -> None:
     title = f"{section.number} {section.title}"
+    if section.children:
+        _divider(deck, section)
     notes = "\n\n".join(p for b in section.blocks if isinstance(b, TextBlock) for p in b.narrative.paragraphs)
-    text: list[str] = []
-    made = False
-    width_pt, height_pt = _pt(BODY_W), _pt(BODY_H)
+    text: list[tuple[str, str]] = []
+    made: list[tuple[object, str]] = []
+    g = deck.geometry
+    width_pt, height_pt = _pt(g.body_width), _pt(g.body_height)
+    several_tables = sum(isinstance(b, TableBlock) for b in section.blocks) > 1
+
+    def new_slide(heading: str):
+        slide = deck.slide(heading, notes)
+        made.append((slide, heading))
+        return slide
 
     def flush_text() -> None:
-        nonlocal text, made
-        chunks = _text_chunks(text, width_pt - 14, height_pt - 10) if text else []
-        for index, chunk in enumerate(chunks, start=1):
-            _add_text(deck.slide(_numbered(title, index, len(chunks)), notes), chunk)
-            made = True
+        nonlocal text
+        for chunk in _chunk_text(text, width_pt - 14, height_pt - 10) if text else []:
+            _add_text(deck, new_slide(title), chunk)
         text = []
 
-    several_tables = sum(isinstance(b, TableBlock) for b in section.blocks) > 1
     for block in section.blocks:
         if isinstance(block, TextBlock):
-            text.extend(block.narrative.paragraphs)
+            text.extend(block.narrative.blocks)
         elif isinstance(block, KpiBlock):
-            text.extend(_kpi_paragraphs(block, deck.formatter))
+            flush_text()
+            _add_kpis(deck, new_slide(title), block)
         elif isinstance(block, ChartBlock):
             flush_text()
-            slide = deck.slide(title, notes)
-            add_native_chart(slide, block.spec, MARGIN, BODY_TOP, BODY_W, BODY_H,
+            add_native_chart(new_slide(title), block.spec, g.left, g.top, g.body_width, g.body_height,
                              deck.report.meta.theme.palette, FONT)
-            made = True
         elif isinstance(block, TableBlock):
             flush_text()
-            layout = _table_layout(block, deck.formatter)
-            for index, page in enumerate(layout.pages, start=1):
-                heading = f"{title} – {block.title}" if several_tables else title
-                slide = deck.slide(_numbered(heading, index, len(layout.pages)), notes)
-                _add_table(slide, block, layout, page, deck.report.meta.theme.primary)
-                made = True
+            layout = _table_layout(block, deck.formatter, width_pt, height_pt)
+            heading = f"{title} – {block.title}" if several_tables else title
+            for page in layout.pages:
+                _add_table(deck, new_slide(heading), block, layout, page)
     flush_text()
-    if not made:
-        deck.slide(title, notes)  # a section divider
+    if not made and not section.children:
+        new_slide(title)  # a section with nothing to show still has its slide
+    _number_titles(deck, made)
     for child in section.children:
         _section_slides(deck, child)
 
@@ -383,10 +540,11 @@ def normalize_zip(data: bytes, moment: _dt.datetime | None = None) -> bytes:
     return out.getvalue()
 
 
-def render_pptx(report: Report, formatter: Formatter) -> bytes:
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
-    deck = _Deck(prs, report, formatter)
+def render_pptx(report: Report, formatter: Formatter, project_root: Path | None = None) -> bytes:
+    template = report.meta.theme.pptx_template
+    prs = _corporate_template(project_root / template) if template and project_root else _default_template()
+    deck = _Deck(prs, report, formatter, styled=template is None,
+                 geometry=_Geometry.of(prs, _find_layout(prs, "content")))
     if not report.partial:
         _title_slide(deck)
     for section in report.sections:

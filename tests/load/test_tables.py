@@ -146,3 +146,9 @@ def test_narrative_outside_the_project_is_refused(tmp_path):
 def test_invalid_report_yaml_does_not_cascade(tmp_path):
     root = write_project(tmp_path / "p", "administration: A\nyear: 2024\ntitle: T\nsections:\n  - {title: Senza id}\n", {})
     assert _errors(root) == ["report.yaml: sections[0].id: is required"]
+
+
+def test_unreadable_report_yaml_is_one_error(tmp_path):
+    root = write_project(tmp_path / "p", "title: T\n  year: [\n", {})
+    errors = _errors(root)
+    assert len(errors) == 1 and errors[0].startswith("report.yaml, line 2: invalid YAML")

@@ -18,10 +18,13 @@ def _pages(path: Path) -> list[str]:
         document.close()
 
 
+def a4_pdf(built_sample) -> Path:
+    return next(p for p in built_sample.outputs if p.suffix == ".pdf" and not p.name.endswith("-slides.pdf"))
+
+
 @pytest.fixture(scope="module")
 def pdf_text(built_sample):
-    pdf = next(p for p in built_sample.outputs if p.suffix == ".pdf")
-    return _pages(pdf)
+    return _pages(a4_pdf(built_sample))
 
 
 @pytest.mark.parametrize("figure", ["124,04", "6.418.930.625,60", "+51,04", "9.407.787.684,63", "+18,63",
@@ -50,9 +53,11 @@ def test_fetcher_refuses_files_outside_the_project_and_the_network(tmp_path):
     assert "only files inside the project can be used, not http://127.0.0.1:9/x.png" in joined
 
 
-def test_no_text_leaves_the_page(built_sample):
+@pytest.mark.parametrize("suffix", [".pdf", "-slides.pdf"])
+def test_no_text_leaves_the_page(built_sample, suffix):
     """Every character of every page lies inside the page: no table or label overflows."""
-    pdf = next(p for p in built_sample.outputs if p.suffix == ".pdf")
+    pdf = next(p for p in built_sample.outputs if p.name.endswith(suffix) and
+               (suffix != ".pdf" or not p.name.endswith("-slides.pdf")))
     document = pdfium.PdfDocument(str(pdf))
     try:
         for number, page in enumerate(document, start=1):
@@ -69,8 +74,7 @@ def test_no_text_leaves_the_page(built_sample):
 
 
 def _document(built_sample):
-    pdf = next(p for p in built_sample.outputs if p.suffix == ".pdf")
-    return pdfium.PdfDocument(str(pdf))
+    return pdfium.PdfDocument(str(a4_pdf(built_sample)))
 
 
 def _section_pages(document) -> dict[str, range]:

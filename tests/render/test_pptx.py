@@ -8,7 +8,9 @@ import zipfile
 import pytest
 from pptx import Presentation
 
-from reportgen.render.pptx import SLIDE_H, SLIDE_W
+from reportgen.render.pptx import SLIDE_16_9
+
+SLIDE_W, SLIDE_H = SLIDE_16_9
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +54,49 @@ def test_package_has_fixed_timestamps(deck):
     with zipfile.ZipFile(path) as package:
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert package.namelist()[0] == "[Content_Types].xml"
+
+
+def _titles(prs) -> list[str]:
+    return [s.shapes.title.text_frame.text if s.shapes.title is not None else "" for s in prs.slides]
+
+
+def test_every_section_has_its_slides_and_split_slides_are_numbered(deck, built_sample):
+    import re
+
+    _, prs = deck
+    titles = _titles(prs)
+    for section in built_sample.report.walk():
+        own = [t for t in titles if t == f"{section.number} {section.title}"
+               or t.startswith(f"{section.number} {section.title} (") or t.startswith(f"{section.number} {section.title} –")]
+        assert own, section.id
+        numbered = [re.search(r"\((\d+)/(\d+)\)$", t) for t in own]
+        series = {}
+        for title, match in zip(own, numbered):
+            if match:
+                series.setdefault(title[: match.start()], []).append((int(match[1]), int(match[2])))
+        for parts in series.values():
+            count = parts[0][1]
+            assert parts == [(i, count) for i in range(1, count + 1)]
+    assert len(titles) == len(prs.slides)
+
+
+def test_chapters_open_with_a_divider_and_notes_hold_the_narrative(deck, built_sample):
+    _, prs = deck
+    slides = list(prs.slides)
+    chapters = [s for s in built_sample.report.walk() if s.children]
+    dividers = [s for s in slides if s.slide_layout.name == "Section Header"]
+    assert [d.shapes.title.text_frame.text for d in dividers] == [f"{c.number} {c.title}" for c in chapters]
+    premessa = next(s for s in built_sample.report.walk() if s.id == "premessa")
+    narrative = premessa.blocks[0].narrative
+    slide = next(s for s in slides if s.shapes.title is not None and s.shapes.title.text_frame.text == "1 Premessa")
+    notes = slide.notes_slide.notes_text_frame.text
+    assert all(paragraph in notes for paragraph in narrative.paragraphs)
+
+
+def test_a_total_row_never_stands_alone_on_a_slide(deck):
+    _, prs = deck
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                body = [row.cells[0].text for row in list(shape.table.rows)[1:]]
+                assert not (len(body) == 1 and body[0].lower().startswith(("totale", "ieep"))), body
