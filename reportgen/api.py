@@ -21,8 +21,8 @@ from .engine import EngineResult, compute
 from .engine.checks import CheckResult
 from .errors import InputError
 from .load import LoadedProject, load_project
+from .load.config import FORMATS
 from .output import write_all
-from .project import FORMATS
 
 Progress = Callable[[str], None]
 

@@ -58,8 +58,19 @@ def build(project: Path, out: Path, formats: str | None, section: str | None, qu
     from .api import build as run_build
 
     progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    result = _run(lambda: run_build(project, out=out, formats=formats, section=section, progress=progress))
+    for check in result.failed_checks:
+        click.echo(f"warning: {check}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path in result.outputs:
+        click.echo(str(path))
+
+
+def _run(action):
+    """Run an API call, turning user errors into one line each (exit 2) and bugs into exit 1."""
     try:
-        result = run_build(project, out=out, formats=formats, section=section, progress=progress)
+        return action()
     except InputErrors as exc:
         _fail_input(exc.errors)
     except InputError as exc:
@@ -72,12 +83,73 @@ def build(project: Path, out: Path, formats: str | None, section: str | None, qu
                    err=True)
         traceback.print_exc()
         sys.exit(1)
-    for check in result.failed_checks:
-        click.echo(f"warning: {check}", err=True)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for path in result.outputs:
-        click.echo(str(path))
+
+
+@main.group()
+def snapshot() -> None:
+    """Snapshot testing of the rendered pages, for CI.
+
+    'update' stores a PNG per page of the A4 and slide PDFs; 'check' renders again and
+    compares every page with its snapshot, matched by section (an inserted section is new
+    pages, not a cascade of mismatches). Tolerances and masks: SNAPDIR/snapshot.yaml.
+    """
+
+
+_DIR = click.option("--dir", "snapdir", type=click.Path(file_okay=False, path_type=Path),
+                    help="Where the snapshots are. Default: PROJECT/snapshots.")
+
+
+@snapshot.command("update")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@_DIR
+@click.option("--dpi", default=50, show_default=True, type=click.IntRange(10, 300),
+              help="Resolution of the stored pages (check uses the same).")
+@click.option("--format", "-f", "formats", default="pdf,slides", show_default=True, metavar="LIST",
+              help="Which PDFs to snapshot: pdf, slides.")
+@click.option("--section", "-s", metavar="ID", help="Snapshot only this section (with its subsections).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+def snapshot_update(project: Path, snapdir: Path | None, dpi: int, formats: str, section: str | None,
+                    quiet: bool) -> None:
+    """Render PROJECT and store its pages as the reference snapshots."""
+    from .snapshot import OUTPUTS, update
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not chosen or any(f not in OUTPUTS for f in chosen):
+        _fail_input([InputError(f"--format: use {', '.join(OUTPUTS)}")])
+    target = snapdir or project / "snapshots"
+    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    counts = _run(lambda: update(project, target, dpi, chosen, section, progress))
+    for output, count in counts.items():
+        click.echo(f"{output}: {count} pages stored in {target / output}")
+
+
+@snapshot.command("check")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@_DIR
+@click.option("--report", "report_dir", default="output/snapshot-report", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where the HTML summary and the diff images are written.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the pages that differ.")
+def snapshot_check(project: Path, snapdir: Path | None, report_dir: Path, quiet: bool) -> None:
+    """Render PROJECT and compare every page with its snapshot.
+
+    Exit code 0 when every page matches, 1 when a page changed beyond its tolerance or pages
+    were added or removed, 2 on an error (invalid project, no snapshots).
+    """
+    from .snapshot import check, write_report
+
+    target = snapdir or project / "snapshots"
+    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    report = _run(lambda: check(project, target, progress))
+    for result in report.results:
+        if result.failed or not quiet:
+            match = "" if result.match is None else f"{result.match:8.3f} %".replace(".", ",")
+            limit = f" (tolerance {result.tolerance:g} %)".replace(".", ",") if result.status == "changed" else ""
+            click.echo(f"{result.output:6} {result.key:40} {match:>11}  {result.status.upper()}{limit}")
+    summary = write_report(report, report_dir)
+    failed = len(report.failures)
+    click.echo(f"{len(report.results) - failed} pages match, {failed} differ; summary: {summary}")
+    sys.exit(report.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 from ..content.charts import ChartSpec
 from ..formatting import Formatter
-from ..project import Theme
+from ..load.config import Theme
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedChart:
     spec: ChartSpec
     svg: bytes
-    png: bytes
+    png: bytes | None  # only when asked for
 
 
 def chart_style(theme: Theme, formatter: Formatter):
@@ -28,21 +28,22 @@ def chart_style(theme: Theme, formatter: Formatter):
     return ChartStyle(theme.palette, theme.text, theme.muted, theme.primary, formatter)
 
 
-def _render_one(spec: ChartSpec, style) -> tuple[bytes, bytes]:
+def _render_one(spec: ChartSpec, style, png: bool) -> tuple[bytes, bytes | None]:
     from .mpl import render
 
-    return render(spec, style)
+    return render(spec, style, png)
 
 
-def render_charts(specs: list[ChartSpec], theme: Theme, formatter: Formatter, jobs: int = 1) -> dict[str, RenderedChart]:
-    """Draw each chart once; ``jobs`` > 1 draws them in that many processes. The bytes do
-    not depend on ``jobs``."""
+def render_charts(specs: list[ChartSpec], theme: Theme, formatter: Formatter, jobs: int = 1,
+                  png: bool = False) -> dict[str, RenderedChart]:
+    """Draw each chart once (SVG; PNG too with ``png``); ``jobs`` > 1 draws them in that many
+    processes. The bytes do not depend on ``jobs``."""
     if not specs:
         return {}
     style = chart_style(theme, formatter)
     if jobs > 1 and len(specs) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(specs))) as pool:
-            results = list(pool.map(_render_one, specs, [style] * len(specs)))
+            results = list(pool.map(_render_one, specs, [style] * len(specs), [png] * len(specs)))
     else:
-        results = [_render_one(spec, style) for spec in specs]
+        results = [_render_one(spec, style, png) for spec in specs]
     return {spec.id: RenderedChart(spec, svg, png) for spec, (svg, png) in zip(specs, results)}

@@ -258,14 +258,18 @@ def figure(spec: ChartSpec, style: ChartStyle):
     return fig
 
 
-def render(spec: ChartSpec, style: ChartStyle) -> tuple[bytes, bytes]:
-    """(SVG, PNG) bytes of one chart; the same spec always gives the same bytes."""
+def render(spec: ChartSpec, style: ChartStyle, png: bool = False) -> tuple[bytes, bytes | None]:
+    """SVG (and, when asked, PNG) bytes of one chart; the same spec always gives the same bytes."""
     fig = figure(spec, style)
     try:
         with plt.rc_context(_rc(style)):
-            svg, png = io.BytesIO(), io.BytesIO()
+            svg = io.BytesIO()
             fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": "reportgen"})
-            fig.savefig(png, format="png", metadata={"Software": None})
+            raster = None
+            if png:  # a 200 dpi raster costs more than the SVG; only exports and previews want it
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format="png", metadata={"Software": None})
+                raster = buffer.getvalue()
     finally:
         plt.close(fig)
-    return svg.getvalue(), png.getvalue()
+    return svg.getvalue(), raster

@@ -3,14 +3,15 @@ document tree (:class:`~reportgen.content.model.Report`) that every output rende
 
 from __future__ import annotations
 
+import datetime as _dt
+import os
 from fnmatch import fnmatchcase
 
 from ..engine import EngineResult
 from ..errors import ErrorCollector, InputError, Location
 from ..formatting import Formatter
 from ..load import LoadedProject
-from ..load.tables import row_id
-from ..project import (
+from ..load.config import (
     ChartBlockConfig,
     KpiBlockConfig,
     ProjectConfig,
@@ -18,6 +19,7 @@ from ..project import (
     TableBlockConfig,
     TextBlockConfig,
 )
+from ..load.tables import row_id
 from .charts import build_chart
 from .model import (
     Block,
@@ -131,9 +133,21 @@ def build_report(loaded: LoadedProject, result: EngineResult, only: str | None =
     errors.raise_if_any()
     approval = config.approval
     meta = ReportMeta(config.name, config.administration, config.title, config.year, config.subtitle,
-                      approval.body, approval.act, approval.date, config.document_date or approval.date,
+                      approval.body, approval.act, approval.date, document_date(config),
                       config.locale, config.theme)
     return Report(meta, tuple(sections), partial=only is not None)
+
+
+def document_date(config: ProjectConfig) -> _dt.date:
+    """The date written into every output: ``document_date`` or the approval date from
+    report.yaml, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else 1 January of the year
+    after the one reported on. Never the clock: the same inputs give the same bytes."""
+    if config.document_date or config.approval.date:
+        return config.document_date or config.approval.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC).date()
+    return _dt.date(config.year + 1, 1, 1)
 
 
 def _find(section: SectionConfig, section_id: str, number: str):

@@ -13,7 +13,7 @@ from fnmatch import fnmatchcase
 from ..engine import EngineResult, Figure, Row, Table
 from ..errors import ErrorCollector, Location
 from ..formatting import Formatter
-from ..project import ChartBlockConfig
+from ..load.config import ChartBlockConfig
 
 KIND_NAMES = {
     "pie": "Grafico a torta", "donut": "Grafico ad anello", "bar": "Grafico a colonne",

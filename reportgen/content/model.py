@@ -11,7 +11,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from ..engine import Figure
-from ..project import Theme
+from ..load.config import Theme
 from .charts import ChartSpec
 from .narrative import RenderedNarrative
 
@@ -119,7 +119,7 @@ class ReportMeta:
     approval_body: str | None
     approval_act: str | None
     approval_date: _dt.date | None
-    document_date: _dt.date | None
+    document_date: _dt.date  # the date written into the outputs (see content.document_date)
     locale: str
     theme: Theme
 

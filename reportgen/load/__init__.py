@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ErrorCollector, Location
-from ..project import (
+from .config import (
     ChartBlockConfig,
     KpiBlockConfig,
     ProjectConfig,

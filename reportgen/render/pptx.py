@@ -497,7 +497,7 @@ def _section_slides(deck: _Deck, section: Section) -> None:
 
 
 def _document_moment(report: Report) -> _dt.datetime:
-    when = report.meta.document_date or _dt.date(report.meta.year + 1, 1, 1)
+    when = report.meta.document_date
     return _dt.datetime(when.year, when.month, when.day)
 
 

@@ -13,7 +13,7 @@ from reportgen.charts import render_charts
 from reportgen.content.charts import ChartSeries, ChartSpec, alt_text
 from reportgen.engine import Figure
 from reportgen.formatting import NBSP, Formatter
-from reportgen.project import Theme
+from reportgen.load.config import Theme
 
 fmt = Formatter()
 
@@ -47,7 +47,7 @@ ALL = [PIE, HBAR, BARS, TREND, STACKED]
 
 @pytest.fixture(scope="module")
 def rendered():
-    return render_charts(ALL, Theme(), fmt, jobs=1)
+    return render_charts(ALL, Theme(), fmt, jobs=1, png=True)
 
 
 def svg_texts(svg: bytes) -> list[str]:
@@ -94,7 +94,7 @@ def test_stacked_segments(rendered):
 
 
 def test_same_data_same_bytes_in_any_number_of_processes(rendered):
-    again = render_charts(ALL, Theme(), fmt, jobs=2)
+    again = render_charts(ALL, Theme(), fmt, jobs=2, png=True)
     for chart_id, chart in rendered.items():
         assert again[chart_id].svg == chart.svg
         assert again[chart_id].png == chart.png

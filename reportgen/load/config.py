@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ErrorCollector, InputErrors, Location
-from .load.values import CellError, Ref, parse_ref
-from .load.yamlspec import Spec, read_yaml
+from ..errors import ErrorCollector, InputErrors, Location
+from .values import CellError, Ref, parse_ref
+from .yamlspec import Spec, read_yaml
 
 FORMATS = ("pdf", "pptx", "slides")  # A4 PDF, PowerPoint deck, 16:9 slide-format PDF
 SECTION_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
