@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: build test install clean
+.PHONY: build test bench install clean
 
 $(VENV)/.installed: pyproject.toml scripts/system-deps.sh
 	scripts/system-deps.sh
@@ -21,6 +21,9 @@ build: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_load.py
 
 clean:
 	rm -rf output $(VENV)

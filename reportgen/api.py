@@ -71,7 +71,10 @@ def read_page_map(out: Path, name: str) -> dict | None:
     """Pages of each section in the last full build, if there was one (a hint for numbering)."""
     try:
         data = json.loads(page_map_path(out, name).read_text(encoding="utf-8"))
-        return data if isinstance(data.get("pages"), int) and isinstance(data.get("sections"), dict) else None
+        pages, sections = data.get("pages"), data.get("sections")
+        valid = isinstance(pages, int) and isinstance(sections, dict) and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in sections.values())
+        return data if valid else None  # it ends up in CSS: only numbers are trusted
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -94,7 +97,7 @@ def build(project: str | Path, out: str | Path = "output", formats: str | Iterab
     note("Assembling the content")
     report = build_report(loaded, result, only=section)
     formatter = formatter_for(loaded.config)
-    warnings = list(result.warnings)
+    warnings = [*loaded.notes, *result.warnings]
     paths = output_paths(loaded, Path(out), chosen, section)
     rendered: dict[Path, bytes] = {}
     if "pdf" in chosen or "slides" in chosen:

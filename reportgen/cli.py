@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 invalid input (one line per problem, no traceback), 1 i
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -23,6 +24,10 @@ def _fail_input(errors: list[InputError]) -> None:
     sys.exit(2)
 
 
+def _terminate(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt  # unwinds like Ctrl-C: temporary files are removed, outputs untouched
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 def main() -> None:
@@ -33,6 +38,7 @@ def main() -> None:
     A project is a folder with report.yaml, data/ (tables and their schemas) and
     text/ (the narrative of each section). See docs/project-format.md.
     """
+    signal.signal(signal.SIGTERM, _terminate)
 
 
 @main.command()
@@ -71,6 +77,9 @@ def _run(action):
     """Run an API call, turning user errors into one line each (exit 2) and bugs into exit 1."""
     try:
         return action()
+    except KeyboardInterrupt:
+        click.echo("interrupted: no output was replaced.", err=True)
+        sys.exit(130)
     except InputErrors as exc:
         _fail_input(exc.errors)
     except InputError as exc:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built hundreds of thousands of times, never changed
 class Location:
     """Where a problem is: a file relative to the project, and optionally sheet, row, column
     (for tables) or line (for YAML and Markdown)."""

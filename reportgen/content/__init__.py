@@ -119,7 +119,7 @@ def build_report(loaded: LoadedProject, result: EngineResult, only: str | None =
     keeps its number from the full report. Raises InputErrors for narrative problems."""
     config = loaded.config
     errors = ErrorCollector()
-    narratives = NarrativeRenderer(result, formatter_for(config))
+    narratives = NarrativeRenderer(result, formatter_for(config), config.root)
     sections = []
     for index, section in enumerate(config.sections, start=1):
         if only is not None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
@@ -99,11 +101,15 @@ class RenderedNarrative:
 class NarrativeRenderer:
     """Renders narrative files against one engine result, in one locale style."""
 
-    def __init__(self, result: EngineResult, formatter: Formatter):
+    def __init__(self, result: EngineResult, formatter: Formatter, root: Path | None = None):
         self.formatter = formatter
+        self.root = root
         self.context = {tid: TableView(table) for tid, table in result.tables.items()}
         self.markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         self.markdown.enable("table")
+        # A published report is read offline and must not lead readers elsewhere through text
+        # typed by any author: [text](url) and <url> stay literal text.
+        self.markdown.disable(["link", "autolink"])
 
     def _environment(self, file: str, source: str) -> ImmutableSandboxedEnvironment:
         env = ImmutableSandboxedEnvironment(
@@ -160,9 +166,26 @@ class NarrativeRenderer:
             line = _template_line(exc.__traceback__, file)
             raise InputError(str(exc), Location(file, line=line)) from None
         tokens = self.markdown.parse(text)
+        self._check_images(file, tokens)
         _nest_headings(tokens, section_level)
         html = self.markdown.renderer.render(tokens, self.markdown.options, {})
         return RenderedNarrative(file, html, tuple(_blocks(tokens)), text)
+
+
+    def _check_images(self, file: str, tokens) -> None:
+        """Images may only be files inside the project folder (an organisation chart, a logo)."""
+        for token in tokens:
+            for child in token.children or []:
+                if child.type != "image":
+                    continue
+                source = str(child.attrs.get("src", ""))
+                parsed = urlparse(source)
+                inside = self.root is not None and not parsed.scheme and not source.startswith("/") and \
+                    (self.root / unquote(parsed.path)).resolve().is_relative_to(self.root.resolve())
+                if not inside:
+                    line = token.map[0] + 1 if token.map else None
+                    raise InputError(f"image '{source}': only images inside the project folder can be shown",
+                                     Location(file, line=line))
 
 
 @dataclass(frozen=True, slots=True)

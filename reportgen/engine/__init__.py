@@ -14,6 +14,7 @@ from ..load import LoadedProject
 from ..load.schema import TableSchema
 from ..load.tables import InputTable
 from ..load.values import Quantity, Ref
+from ..perf import bulk_allocation
 from .checks import CheckResult, run_checks
 from .figures import Figure, Row, Table
 from .operations import OPERATIONS, OperationContext
@@ -129,6 +130,11 @@ def _from_source(schema: TableSchema, source: Table) -> Table:
 def compute(loaded: LoadedProject) -> EngineResult:
     """Compute every table of the project; raises InputErrors for unresolvable references
     or figures both typed and computed."""
+    with bulk_allocation():
+        return _compute(loaded)
+
+
+def _compute(loaded: LoadedProject) -> EngineResult:
     errors = ErrorCollector()
     warnings: list[str] = []
     computed: dict[str, Table] = {}

@@ -20,7 +20,7 @@ from ..load.schema import ColumnSpec, TableSchema
 Value = Decimal | str | int | _dt.date | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built hundreds of thousands of times, never changed
 class Figure:
     id: str  # "table.row.column"
     value: Value

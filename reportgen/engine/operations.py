@@ -8,6 +8,7 @@ only selects operands and records provenance.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -84,24 +85,33 @@ def _numbers(figures: list[Figure]) -> list[Decimal | None]:
 
 def _row_pairwise(table: Table, derivation: Derivation, ctx: OperationContext, first: str, second: str,
                   function: Callable[..., Decimal | None], formula: str, uses_polarity: bool = False) -> None:
+    polarity_spec = derivation.params.get("polarity") if uses_polarity else None
+    texts = {p: f"{formula} ({POLARITY_TEXT[p]})" for p in POLARITY_TEXT}  # built once, not per row
+    difference = derivation.op == "differenza"
     for row in table.rows:
-        if not _where_ok(row, derivation):
+        if derivation.where and not _where_ok(row, derivation):
             continue
-        a, b = row.figures.get(first), row.figures.get(second)
+        figures = row.figures
+        a, b = figures.get(first), figures.get(second)
         if a is None or b is None:
             continue
-        args = [a.number, b.number]
         deps = [a, b]
         text = formula
         if uses_polarity:
-            polarity = _polarity(row, derivation.params.get("polarity"))
-            args.append(polarity)
-            text = f"{formula} ({POLARITY_TEXT[polarity]})"
-            pol_col = derivation.params.get("polarity")
-            if pol_col in row.figures:
-                deps.append(row.figures[pol_col])
-        value = _safe(lambda: function(*args), table, row, derivation.into, ctx)
-        if derivation.op == "differenza":  # a difference keeps the unit and precision of its operands
+            polarity = _polarity(row, polarity_spec)
+            text = texts[polarity]
+            if polarity_spec in figures:
+                deps.append(figures[polarity_spec])
+            args = (a.number, b.number, polarity)
+        else:
+            args = (a.number, b.number)
+        try:
+            value = function(*args)
+        except ZeroDivisionError:
+            ctx.warnings.append(f"table '{table.id}', row '{row.id}': '{derivation.into}' not computed "
+                                "(division by zero)")
+            value = None
+        if difference:  # a difference keeps the unit and precision of its operands
             _put(table, row, derivation.into, value, text, deps, ctx, a.type, max(f.decimals or 0 for f in (a, b)))
         else:
             _put(table, row, derivation.into, value, text, deps, ctx)
@@ -240,7 +250,37 @@ def _format_label(template: str, values: dict[str, object]) -> str:
         return template
 
 
+_TOTAL_LABEL = re.compile(r"^\s*(totale|totali|total)\b", re.IGNORECASE)
+
+
+def _refuse_typed_totals(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    """A "Totale" row typed into the data would be added to the computed total: refuse a row
+    so labelled whose summed figures equal the sum of the rows above it or of all the others."""
+    label_column = table.schema.label_column
+    summed = [c for c, a in d.params["columns"].items() if a.function == "sum"]
+    if not label_column or not summed:
+        return
+    rows = table.data_rows()
+    sign = d.params.get("sign")
+    for position, row in enumerate(rows):
+        label = str(row.value(label_column) or "")
+        if not _TOTAL_LABEL.match(label):
+            continue
+        for scope, others in (("above it", rows[:position]), ("other", rows[:position] + rows[position + 1:])):
+            checked = [c for c in summed if row.figures.get(c) is not None and row.figures[c].number is not None]
+            if others and checked and all(
+                    row.figures[c].number == ind.signed_sum([r.figures[c].number if c in r.figures else None
+                                                             for r in others],
+                                                            [int(r.value(sign) or 1) if sign else 1 for r in others])
+                    for c in checked):
+                location = row.figures[label_column].source or Location(table.schema.schema_file)
+                ctx.errors.add(f"'{label}' looks like a total typed into the data: its figures are the sum of the "
+                               f"{scope} rows. Totals are computed: remove this row", location)
+                break
+
+
 def op_total(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    _refuse_typed_totals(table, d, ctx)
     levels: list[Level] = d.params["levels"]
     taken = {r.id for r in table.rows}
 

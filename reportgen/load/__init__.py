@@ -7,10 +7,11 @@ found (configuration, schemas, data cells, missing narrative files) in one pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ErrorCollector, Location
+from ..perf import bulk_allocation
 from .config import (
     ChartBlockConfig,
     KpiBlockConfig,
@@ -39,6 +40,7 @@ class LoadedProject:
     tables: dict[str, InputTable]  # tables read from files
     schemas: dict[str, TableSchema]  # every table, including those derived from another
     narratives: dict[str, Narrative]
+    notes: list[str] = field(default_factory=list)  # things the user should know, not errors
 
 
 def inside(root: Path, relative: str) -> Path | None:
@@ -129,6 +131,7 @@ def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
         if schema is not None:
             schemas[table_id] = schema
     tables: dict[str, InputTable] = {}
+    notes: list[str] = []
     for schema in schemas.values():
         if schema.source_table:
             if schema.source_table not in schemas:
@@ -138,10 +141,13 @@ def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
         if path is None:
             continue
         display = path.relative_to(root).as_posix()
-        raw = read_table_file(path, display, schema.sheet, errors)
+        raw = read_table_file(path, display, schema.sheet, errors, schema.header_rows)
         if raw is None:
             continue
-        table = validate_table(raw, schema, config.decimal_mark, errors)
+        if raw.hidden_rows:
+            notes.append(f"{raw.location()}: {raw.hidden_rows} hidden row(s) left out")
+        with bulk_allocation():
+            table = validate_table(raw, schema, config.decimal_mark, errors)
         if table is not None:
             tables[schema.id] = table
     narratives: dict[str, Narrative] = {}
@@ -164,4 +170,4 @@ def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
     if config_ok:
         _check_references(config, schemas, narratives, errors)
     errors.raise_if_any()
-    return LoadedProject(config, tables, schemas, narratives)
+    return LoadedProject(config, tables, schemas, narratives, notes)

@@ -2,8 +2,8 @@
 
 CSV: UTF-8 with or without byte-order mark, falling back to Windows-1252; the separator
 (``;``, ``,`` or tab) is detected from the header line. XLSX: the cached values of formulas
-(what the user sees), the chosen sheet or the first one. Fully blank rows are skipped; the
-first non-blank row is the header. Row numbers are the ones a spreadsheet shows (header = 1
+(what the user sees), the chosen sheet or the first one; hidden rows are left out. Fully blank
+rows are skipped; the first non-blank row (or rows, see ``header_rows``) is the header. Row numbers are the ones a spreadsheet shows (header = 1
 when it is the first line), so error messages point at the cell the user must fix.
 """
 
@@ -26,6 +26,7 @@ class RawRow:
     number: int  # as shown by a spreadsheet
     values: list[Any]
     formats: list[str | None] | None = None  # XLSX number formats, per cell
+    unsaved_formulas: set[int] = field(default_factory=set)  # columns (0-based) holding a formula without result
 
 
 @dataclass(slots=True)
@@ -33,8 +34,9 @@ class RawTable:
     file: str  # relative to the project, for messages
     sheet: str | None
     header: list[str]
-    header_row: int
+    header_row: int  # the last header row
     rows: list[RawRow] = field(default_factory=list)
+    hidden_rows: int = 0  # XLSX rows hidden by the user, left out
 
     def location(self, row: int | None = None, column: str | None = None) -> Location:
         return Location(self.file, self.sheet, row, column)
@@ -61,7 +63,30 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def read_csv(path: Path, display: str, errors: ErrorCollector) -> RawTable | None:
+def combine_headers(rows: list[list[Any]], merged: list[tuple[int, int, int, int]] | None = None) -> list[str]:
+    """One name per column from one or more header rows: ``AL 31/12/2023`` over ``Femmine``
+    gives ``AL 31/12/2023 Femmine``. A title over several columns (a merged cell) applies to
+    each: from the merge ranges when the file has them (XLSX), else to the empty cells on its
+    right in the upper rows (how merged cells look in a CSV export)."""
+    width = max(len(r) for r in rows)
+    grid = [[("" if v is None else str(v).strip()) for v in r] + [""] * (width - len(r)) for r in rows]
+    if merged is not None:  # ranges in header-relative rows: (min_col, min_row, max_col, max_row), 1-based
+        for c1, r1, c2, r2 in merged:
+            if not (1 <= r1 <= len(grid) and c1 <= width):
+                continue
+            source = grid[r1 - 1][c1 - 1]
+            for r in range(r1, min(r2, len(grid)) + 1):
+                for c in range(c1, min(c2, width) + 1):
+                    grid[r - 1][c - 1] = grid[r - 1][c - 1] or source
+    else:
+        for row in grid[:-1]:
+            for col in range(1, width):
+                if not row[col] and row[col - 1] and any(lower[col] for lower in grid[1:]):
+                    row[col] = row[col - 1]
+    return [" ".join(part for part in dict.fromkeys(row[col] for row in grid) if part) for col in range(width)]
+
+
+def read_csv(path: Path, display: str, errors: ErrorCollector, header_rows: int = 1) -> RawTable | None:
     data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
         errors.add(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", Location(display))
@@ -72,24 +97,32 @@ def read_csv(path: Path, display: str, errors: ErrorCollector) -> RawTable | Non
         errors.add("is empty: expected a header row and data rows", Location(display))
         return None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    headers: list[list[str]] = []
     table: RawTable | None = None
     try:
         for values in reader:
             number = reader.line_num
             if all(is_blank(v) for v in values):
                 continue
-            if table is None:
-                table = RawTable(display, None, [v.strip() for v in values], number)
+            if len(headers) < header_rows:
+                headers.append(values)
+                if len(headers) == header_rows:
+                    table = RawTable(display, None, combine_headers(headers), number)
             else:
                 table.rows.append(RawRow(number, values))
     except csv.Error as exc:
         errors.add(f"is not valid CSV: {exc}", Location(display, row=reader.line_num))
         return None
+    if table is None:
+        errors.add(f"has fewer than the {header_rows} header rows its schema declares", Location(display))
     return table
 
 
-def read_xlsx(path: Path, display: str, sheet: str | None, errors: ErrorCollector) -> RawTable | None:
+def read_xlsx(path: Path, display: str, sheet: str | None, errors: ErrorCollector,
+              header_rows: int = 1) -> RawTable | None:
     from openpyxl import load_workbook  # imported lazily: loading openpyxl costs ~0.2 s
+
+    from .xlsx_sheet import read_extras
 
     if path.stat().st_size > MAX_FILE_BYTES:
         errors.add(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", Location(display))
@@ -105,29 +138,45 @@ def read_xlsx(path: Path, display: str, sheet: str | None, errors: ErrorCollecto
             return None
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         name = worksheet.title
+        extras = read_extras(path, name)
+        headers: list[list[Any]] = []
+        header_numbers: list[int] = []
         table: RawTable | None = None
+        hidden = 0
         for number, cells in enumerate(worksheet.iter_rows(), start=1):
             values = [cell.value for cell in cells]
+            if number in extras.hidden_rows:  # what the user sees is what is read
+                hidden += any(not is_blank(v) for v in values)
+                continue
             if all(is_blank(v) for v in values):
                 continue
-            if table is None:
-                header = ["" if v is None else str(v).strip() for v in values]
-                table = RawTable(display, name, header, number)
+            if len(headers) < header_rows:
+                headers.append(values)
+                header_numbers.append(number)
+                if len(headers) == header_rows:
+                    merged = [(c1, r1 - header_numbers[0] + 1, c2, r2 - header_numbers[0] + 1)
+                              for c1, r1, c2, r2 in extras.merged if r1 <= number and r2 >= header_numbers[0]]
+                    table = RawTable(display, name, combine_headers(headers, merged or None), number)
             else:
                 formats = [getattr(cell, "number_format", None) for cell in cells]
-                table.rows.append(RawRow(number, values, formats))
+                unsaved = {c - 1 for r, c in extras.formulas_without_value if r == number}
+                table.rows.append(RawRow(number, values, formats, unsaved))
         if table is None:
-            errors.add("is empty: expected a header row and data rows", Location(display, name))
+            errors.add("is empty: expected a header row and data rows" if not headers else
+                       f"has fewer than the {header_rows} header rows its schema declares", Location(display, name))
+        else:
+            table.hidden_rows = hidden
         return table
     finally:
         workbook.close()
 
 
-def read_table_file(path: Path, display: str, sheet: str | None, errors: ErrorCollector) -> RawTable | None:
+def read_table_file(path: Path, display: str, sheet: str | None, errors: ErrorCollector,
+                    header_rows: int = 1) -> RawTable | None:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv(path, display, errors)
+        return read_csv(path, display, errors, header_rows)
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, display, sheet, errors)
+        return read_xlsx(path, display, sheet, errors, header_rows)
     errors.add("unsupported file type: use .csv or .xlsx", Location(display))
     return None

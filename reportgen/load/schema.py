@@ -119,6 +119,7 @@ class TableSchema:
     checks: tuple[CheckSpec, ...] = ()
     note: str | None = None
     display: dict[str, Any] = field(default_factory=dict)
+    header_rows: int = 1  # header rows of the data file (a title over several columns, then names)
 
     @property
     def input_columns(self) -> list[ColumnSpec]:
@@ -362,6 +363,10 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
         published = item.text("published")
         checks.append(CheckSpec(item.text("row"), column, published, tol_value, item.path))
         item.reject_unknown({"row", "column", "published", "tolerance"})
+    header_rows = spec.integer("header_rows", 1)
+    if not 1 <= header_rows <= 5:
+        spec.error("expected a number of rows from 1 to 5", "header_rows")
+        header_rows = 1
     display_raw = spec.raw("display") or {}
     if not isinstance(display_raw, dict):
         spec.error("expected a mapping", "display")
@@ -380,7 +385,8 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
         checks=tuple(checks),
         note=spec.text("note", None),
         display=display_raw,
+        header_rows=header_rows,
     )
     spec.reject_unknown({"title", "columns", "source", "derive", "key", "label_column", "checks",
-                         "display", "file", "sheet", "note", "description"})
+                         "display", "file", "sheet", "note", "description", "header_rows"})
     return schema

@@ -95,6 +95,35 @@ def _parse_value(raw_value: Any, column: ColumnSpec, fmt: str | None, decimal_ma
     return parse_cell(raw_value, column.type, decimal_mark, column.choices, fmt)
 
 
+_PLAIN_ITALIAN = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$")
+_FAST_TYPES = {"integer", "decimal", "euro"}
+
+
+def _cell_parser(column: ColumnSpec, decimal_mark: str):
+    """A parser for one column, with a fast path for what most cells hold (text, or a number
+    like 1.234,56) and the general one for anything else, so both give the same result."""
+    if column.type == "text":
+        def parse_text(raw: Any, fmt: str | None) -> Any:
+            if type(raw) is str:
+                text = raw.strip()
+                return text if text else column.default
+            return _parse_value(raw, column, fmt, decimal_mark)
+        return parse_text
+    if column.type in _FAST_TYPES and decimal_mark == "," and column.decimals is None:
+        integer = column.type == "integer"
+
+        def parse_number(raw: Any, fmt: str | None) -> Any:
+            if type(raw) is str:
+                match = _PLAIN_ITALIAN.match(raw.strip())
+                if match and not (integer and match.group(3)):
+                    sign, digits, fraction = match.groups()
+                    text = digits.replace(".", "") + ("." + fraction if fraction else "")
+                    return Quantity(Decimal(sign + text), column.type, len(fraction or ""))
+            return _parse_value(raw, column, fmt, decimal_mark)
+        return parse_number
+    return lambda raw, fmt: _parse_value(raw, column, fmt, decimal_mark)
+
+
 def validate_table(raw: RawTable, schema: TableSchema, decimal_mark: str, errors: ErrorCollector) -> InputTable | None:
     before = len(errors.errors)
     if len(raw.rows) > MAX_ROWS:
@@ -108,23 +137,29 @@ def validate_table(raw: RawTable, schema: TableSchema, decimal_mark: str, errors
         return None
     rows: list[InputRow] = []
     ids: dict[str, int] = {}
+    parsers = {index: _cell_parser(column, decimal_mark) for index, column in matched.items()}
+    defaults = {c.name: c.default for c in schema.input_columns}
     for raw_row in raw.rows:
-        cells: dict[str, Any] = {c.name: c.default for c in schema.input_columns}
+        cells: dict[str, Any] = dict(defaults)
         locations: dict[str, Location] = {}
         for index, column in matched.items():
             value = raw_row.values[index] if index < len(raw_row.values) else None
             fmt = raw_row.formats[index] if raw_row.formats and index < len(raw_row.formats) else None
-            location = raw.location(raw_row.number, column.name)
+            location = Location(raw.file, raw.sheet, raw_row.number, column.name)
             locations[column.name] = location
             try:
-                parsed = _parse_value(value, column, fmt, decimal_mark)
+                parsed = parsers[index](value, fmt)
             except CellError as exc:
                 expected = EXPECTED.get(column.type, "")
                 shown = str(value).strip()
                 errors.add(f"'{shown}' {exc}" + (f"; expected {expected}" if expected else ""), location)
                 continue
             if parsed is None and column.required:
-                errors.add(f"is empty; expected {EXPECTED.get(column.type, 'a value')}", location)
+                if index in raw_row.unsaved_formulas:
+                    errors.add("holds a formula whose result was not saved: open the file in Excel or "
+                               "LibreOffice Calc and save it again", location)
+                else:
+                    errors.add(f"is empty; expected {EXPECTED.get(column.type, 'a value')}", location)
             cells[column.name] = parsed
         extra = [v for i, v in enumerate(raw_row.values) if i >= len(raw.header) and not is_blank(v)]
         if extra:

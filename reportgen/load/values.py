@@ -46,7 +46,7 @@ class CellError(ValueError):
     """A cell that does not hold what its column expects."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built hundreds of thousands of times, never changed
 class Quantity:
     """A parsed number with its unit type and the precision it was written with.
 
@@ -100,7 +100,22 @@ def parse_number(raw: Any, decimal_mark: str = ",") -> tuple[Decimal, bool]:
     return value, percent
 
 
+# The shapes Italian exports use most (1.234.567,89 / 1234,5 / -12): read without the general
+# dialect logic, which is ten times slower; anything else takes the general path.
+_ITALIAN = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$")
+
+
 def parse_number_detail(raw: Any, decimal_mark: str = ",") -> tuple[Decimal, bool, int | None, bool]:
+    if decimal_mark == "," and isinstance(raw, str):
+        match = _ITALIAN.match(raw.strip())
+        if match:
+            sign, integer, fraction = match.groups()
+            text = integer.replace(".", "") + ("." + fraction if fraction else "")
+            return Decimal(sign + text), False, len(fraction or ""), False
+    return _parse_number_general(raw, decimal_mark)
+
+
+def _parse_number_general(raw: Any, decimal_mark: str) -> tuple[Decimal, bool, int | None, bool]:
     """Parse a number written by a person or exported by a system.
 
     Accepts ``1.234.567,89``, ``1234567.89``, ``1,234,567.89``, ``9,56%``, ``€ 1.234``,

@@ -23,14 +23,25 @@ from ..resources import assets_dir, templates_dir
 from .common import cell_text, header_text, iso_date, tone
 
 
+def css_string(value: object) -> Markup:
+    """A CSS string literal: quotes, backslashes and line ends escaped the CSS way (HTML
+    escaping would print ``&#34;``), and ``<`` so that it cannot close a style element."""
+    text = str(value)
+    for char, escape in (("\\", "\\\\"), ('"', "\\22 "), ("\n", "\\A "), ("\r", ""), ("<", "\\3C ")):
+        text = text.replace(char, escape)
+    return Markup(f'"{text}"')
+
+
 def environment(project_root: Path) -> SandboxedEnvironment:
     loaders = []
     own = project_root / "templates"
     if own.is_dir():
         loaders.append(FileSystemLoader(str(own)))
     loaders.append(FileSystemLoader(str(templates_dir())))
-    return SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                                trim_blocks=True, lstrip_blocks=True)
+    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = css_string
+    return env
 
 
 def render_html(report: Report, formatter: Formatter, project_root: Path,
