@@ -161,5 +161,57 @@ def snapshot_check(project: Path, snapdir: Path | None, report_dir: Path, quiet:
     sys.exit(report.exit_code)
 
 
+@main.command()
+@click.argument("projects", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--rev", "revisions", multiple=True, metavar="REV",
+              help="Compare git revisions of one PROJECT: --rev OLD [--rev NEW]; without a second "
+                   "--rev, OLD is compared with the working tree.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a self-contained HTML report for reviewers.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the changes as JSON.")
+@click.option("--pages/--no-pages", default=True, show_default=True,
+              help="Render both drafts and compare their A4 pages (matched by section).")
+@click.option("--section", "-s", metavar="ID", help="Compare the pages of this section only.")
+@click.option("--dpi", default=50, show_default=True, type=click.IntRange(10, 300),
+              help="Resolution of the page comparison.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary of changes.")
+def diff(projects: tuple[Path, ...], revisions: tuple[str, ...], html_file: Path | None, json_file: Path | None,
+         pages: bool, section: str | None, dpi: int, quiet: bool) -> None:
+    """Show what changed between two drafts: OLD NEW (two project folders), or one
+    PROJECT with --rev.
+
+    Three layers, named by the report's structure (section › table › row › column): the
+    figures (changed inputs, and every derived figure that changed with them, linked to its
+    cause; rows added or removed; targets now met or missed), the narrative (word by word),
+    the pages (matched by section, so an inserted page does not mark the rest); plus changes
+    to report.yaml. Exit code 0 when nothing changed, 1 when something did, 2 on error.
+    """
+    from .diff import diff_projects, diff_revisions
+    from .diff.output import html_report, summary_lines
+    from .output import write_atomic
+
+    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    options = {"pages": pages, "section": section, "dpi": dpi, "progress": progress}
+    if revisions:
+        if len(projects) != 1 or len(revisions) > 2:
+            _fail_input([InputError("with --rev give one PROJECT and one or two revisions")])
+        report = _run(lambda: diff_revisions(projects[0], revisions[0], revisions[1] if len(revisions) > 1 else None,
+                                             **options))
+    else:
+        if len(projects) != 2:
+            _fail_input([InputError("give two project folders (OLD NEW), or one with --rev")])
+        report = _run(lambda: diff_projects(projects[0], projects[1], **options))
+    for line in summary_lines(report):
+        click.echo(line)
+    if html_file:
+        write_atomic(html_file, html_report(report).encode("utf-8"))
+    if json_file:
+        import json
+
+        write_atomic(json_file, json.dumps(report.to_json(), indent=1, ensure_ascii=False).encode("utf-8"))
+    sys.exit(report.exit_code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
