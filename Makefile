@@ -23,6 +23,7 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_load.py
 
 clean:

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,20 +18,23 @@ from .content import build_report, formatter_for
 from .content.model import Report
 from .engine import EngineResult, compute
 from .engine.checks import CheckResult
-from .errors import InputError
+from .errors import InputError, NotReady
 from .load import LoadedProject, load_project
-from .load.config import FORMATS
+from .load.config import FORMATS, PDF_PROFILES
 from .output import write_all
-
-Progress = Callable[[str], None]
+from .progress import Progress, as_progress
+from .uptodate import STATE_FOLDER
 
 
 @dataclass(slots=True)
 class BuildResult:
     outputs: list[Path]
-    report: Report
+    report: Report | None  # None when nothing changed since the last build: nothing was recomputed
     checks: list[CheckResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    up_to_date: bool = False  # the files of the last build were kept as they were
+    rendered: list[str] = field(default_factory=list)  # pieces rendered anew ("pdf:ieep", "pptx", …)
+    reused: int = 0  # pieces taken from the build cache
 
     @property
     def failed_checks(self) -> list[CheckResult]:
@@ -64,74 +66,103 @@ def output_paths(loaded: LoadedProject, out: Path, formats: tuple[str, ...], sec
 
 
 def page_map_path(out: Path, name: str) -> Path:
-    return out / ".reportgen" / f"{name}.pages.json"
+    return out / STATE_FOLDER / f"{name}.pages.json"
 
 
-def read_page_map(out: Path, name: str) -> dict | None:
-    """Pages of each section in the last full build, if there was one (a hint for numbering)."""
+def read_page_map(out: Path, name: str) -> dict[str, dict]:
+    """Pages of each layout in the last full build, if there was one: a section built alone
+    is numbered as in the full report, and the contents' length is known in advance."""
     try:
         data = json.loads(page_map_path(out, name).read_text(encoding="utf-8"))
-        pages, sections = data.get("pages"), data.get("sections")
-        valid = isinstance(pages, int) and isinstance(sections, dict) and all(
-            isinstance(v, int) and not isinstance(v, bool) for v in sections.values())
-        return data if valid else None  # it ends up in CSS: only numbers are trusted
-    except (OSError, ValueError, AttributeError):
-        return None
+    except (OSError, ValueError):
+        return {}
+    valid = {}
+    for layout, pages in data.items() if isinstance(data, dict) else ():
+        sections = pages.get("sections") if isinstance(pages, dict) else None
+        # the numbers end up in the PDF: only well-formed ones are trusted
+        if (isinstance(pages.get("pages"), int) and isinstance(sections, dict)
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in sections.values())):
+            front = pages.get("front")
+            valid[layout] = {"pages": pages["pages"], "sections": sections,
+                             "front": front if isinstance(front, int) else None}
+    return valid
 
 
 def build(project: str | Path, out: str | Path = "output", formats: str | Iterable[str] | None = None,
-          section: str | None = None, progress: Progress | None = None) -> BuildResult:
+          section: str | None = None, progress: Progress | Callable[[str], None] | None = None,
+          jobs: int | None = None, cache: bool = True, strict: bool = False,
+          pdf_profile: str | None = None) -> BuildResult:
     """Validate, compute, render and write the report. Nothing is written unless every
     requested output rendered; each file is replaced atomically.
 
     ``section`` builds one section (with its subsections) into ``<name>-<section>.<fmt>``.
-    Raises :class:`~reportgen.errors.InputErrors` listing every problem of the project.
+    ``jobs`` worker processes render in parallel (default: the number of cores); with
+    ``cache`` the pieces of earlier builds are reused (``OUT/.reportgen/cache``), and when no
+    input changed at all the files of the last build are kept and returned at once.
+    ``strict`` refuses to build a project that :mod:`reportgen.readiness` has findings on.
+    ``pdf_profile`` (standard, archival) overrides ``pdf: {profile: …}`` of report.yaml.
+    Raises :class:`~reportgen.errors.InputErrors` listing every problem of the project,
+    :class:`~reportgen.errors.NotReady` with ``strict``.
     """
-    note = progress or (lambda stage: None)
-    root = Path(project).resolve()
-    note("Reading and validating the project")
+    from .pipeline import Workers
+    from .uptodate import fingerprint, previous_build
+
+    progress = as_progress(progress)
+    root, out = Path(project).resolve(), Path(out)
+    options = {"formats": formats if formats is None or isinstance(formats, str) else ",".join(formats),
+               "section": section, "strict": strict, "pdf_profile": pdf_profile}
+    page_maps = tuple(sorted((out / STATE_FOLDER).glob("*.pages.json"))) if section else ()
+    print_ = fingerprint(root, out, options, page_maps) if cache else ""
+    if cache and (state := previous_build(root, out, options, print_)):
+        return BuildResult([Path(p) for p, _ in state["outputs"] if not p.endswith(".json")], None, [],
+                           list(state.get("warnings") or []), up_to_date=True)
+    workers = Workers(jobs).start()  # they load the layout engine while the project is read
+    try:
+        return _build(root, out, formats, section, progress, workers, cache, strict, pdf_profile, options, print_)
+    except BaseException:
+        workers.close(interrupted=True)
+        raise
+
+
+def _build(root: Path, out: Path, formats, section: str | None, progress: Progress, workers, cache: bool,
+           strict: bool, pdf_profile: str | None, options: dict, print_: str) -> BuildResult:
+    from .cache import BuildCache
+    from .pipeline import render_outputs
+    from .uptodate import record_build
+
+    progress.stage("Reading and validating the project")
     loaded = load_project(root, section)
     chosen = parse_formats(formats, loaded)
-    note("Computing the figures")
+    progress.stage("Computing the figures")
     result = compute(loaded)
-    note("Assembling the content")
+    if strict:
+        from .readiness import findings
+
+        if found := findings(loaded, result):
+            raise NotReady(found)
+    progress.stage("Assembling the content")
     report = build_report(loaded, result, only=section)
     formatter = formatter_for(loaded.config)
     warnings = [*loaded.notes, *result.warnings]
-    paths = output_paths(loaded, Path(out), chosen, section)
-    rendered: dict[Path, bytes] = {}
-    if "pdf" in chosen or "slides" in chosen:
-        from .charts import render_charts
-        from .render.html import render_html
-        from .render.pdf import render_pdf
-
-        charts = {}
-        if report.charts():  # drawn once, used by both PDFs
-            note("Drawing the charts")
-            charts = render_charts(report.charts(), loaded.config.theme, formatter, jobs=os.cpu_count() or 1)
-    if "pdf" in chosen:
-        note("Rendering the PDF")
-        known = read_page_map(Path(out), loaded.config.name) if section else None
-        start = known["sections"].get(section) if known else None
-        html, css = render_html(report, formatter, root, charts, page_start=start,
-                                page_total=known["pages"] if start else None)
-        pdf = render_pdf(html, css, root)
-        warnings.extend(f"PDF: {w}" for w in pdf.warnings)
-        rendered[paths["pdf"]] = pdf.data
-        if section is None:  # remembered so that a section built alone gets its page numbers
-            rendered[page_map_path(Path(out), loaded.config.name)] = json.dumps(
-                {"pages": pdf.pages, "sections": pdf.section_pages}, indent=1, sort_keys=True).encode("utf-8")
-    if "slides" in chosen:
-        note("Rendering the slide-format PDF")
-        html, css = render_html(report, formatter, root, charts, layout="slides")
-        slides = render_pdf(html, css, root)
-        warnings.extend(f"slides: {w}" for w in slides.warnings)
-        rendered[paths["slides"]] = slides.data
-    if "pptx" in chosen:
-        from .render.pptx import render_pptx
-
-        note("Rendering the PowerPoint deck")
-        rendered[paths["pptx"]] = render_pptx(report, formatter, root)
-    note("Writing the files")
-    written = [p for p in write_all(rendered) if p.suffix != ".json"]
-    return BuildResult(written, report, result.checks, warnings)
+    paths = output_paths(loaded, out, chosen, section)
+    store = BuildCache(out / STATE_FOLDER / "cache" if cache else None)
+    if pdf_profile is not None and pdf_profile not in PDF_PROFILES:
+        raise InputError(f"unknown PDF profile '{pdf_profile}'; use {', '.join(PDF_PROFILES)}")
+    rendered = render_outputs(report, formatter, root, chosen, page_map=read_page_map(out, loaded.config.name),
+                              section=section, workers=workers, cache=store, progress=progress,
+                              pdf_profile=pdf_profile or loaded.config.pdf_profile)
+    warnings += rendered.warnings
+    files = {paths[fmt]: rendered.files[fmt] for fmt in chosen}
+    if section is None and rendered.layouts:
+        # remembered so that a section built alone gets its page numbers
+        known = read_page_map(out, loaded.config.name)
+        known.update(rendered.layouts)
+        files[page_map_path(out, loaded.config.name)] = json.dumps(known, indent=1, sort_keys=True).encode("utf-8")
+    progress.stage("Writing the files")
+    write_all(files)
+    store.prune()
+    notes = warnings + [str(c) for c in result.checks if not c.ok]
+    if cache:
+        record_build(root, out, options, print_, files, notes)
+    return BuildResult([p for p in files if p.suffix != ".json"], report, result.checks, warnings,
+                       rendered=rendered.rendered, reused=rendered.reused)

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import InputError, InputErrors, ReportgenError
+from .errors import InputError, InputErrors, NotReady, ReportgenError
 
 
 def _fail_input(errors: list[InputError]) -> None:
@@ -52,19 +52,39 @@ def main() -> None:
 @click.option("--section", "-s", metavar="ID",
               help="Build only this section (with its subsections), into NAME-ID.pdf / .pptx; "
                    "its numbering is the one it has in the full report.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), metavar="N",
+              help="Worker processes rendering in parallel. Default: the number of cores.")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Reuse the pieces of earlier builds kept in OUT/.reportgen/cache (each keyed on "
+                   "everything it is made from), and return at once when no input changed.")
+@click.option("--pdf-profile", type=click.Choice(["standard", "archival"]),
+              help="standard: tagged PDF/UA-1. archival: PDF/A-3u and PDF/UA-1 in one file, every table "
+                   "attached as CSV. Default: pdf.profile of report.yaml (standard).")
+@click.option("--strict", is_flag=True,
+              help="Refuse to build when 'reportgen check' has findings (for the published version).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the paths written, warnings and errors.")
-def build(project: Path, out: Path, formats: str | None, section: str | None, quiet: bool) -> None:
+def build(project: Path, out: Path, formats: str | None, section: str | None, jobs: int | None, cache: bool,
+          pdf_profile: str | None, strict: bool, quiet: bool) -> None:
     """Validate PROJECT, compute its figures and write the report.
 
     Every problem in the project (configuration, tables, narrative) is reported at once
     with its file, row and column, and nothing is written (exit code 2). Published figures
     declared as check values that differ from the computed ones are reported as warnings.
     Files are replaced atomically: a failed build leaves earlier outputs untouched.
+
+    Sections are laid out in parallel and cached: after editing one section's text, only
+    that section (and the contents, whose page numbers may move) is laid out again.
     """
     from .api import build as run_build
+    from .console import progress_for
 
-    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
-    result = _run(lambda: run_build(project, out=out, formats=formats, section=section, progress=progress))
+    with progress_for(quiet) as progress:
+        result = _run(lambda: run_build(project, out=out, formats=formats, section=section, progress=progress,
+                                        jobs=jobs, cache=cache, strict=strict, pdf_profile=pdf_profile))
+    if result.up_to_date and not quiet:
+        click.echo("Nothing changed since the last build: the files are up to date.", err=True)
+    elif not quiet and result.reused:
+        click.echo(f"{len(result.rendered)} piece(s) rendered, {result.reused} reused from the cache.", err=True)
     for check in result.failed_checks:
         click.echo(f"warning: {check}", err=True)
     for warning in result.warnings:
@@ -84,6 +104,12 @@ def _run(action):
         _fail_input(exc.errors)
     except InputError as exc:
         _fail_input([exc])
+    except NotReady as exc:
+        for finding in exc.findings:
+            click.echo(f"not ready: {finding}", err=True)
+        click.echo(f"{len(exc.findings)} finding(s) of 'reportgen check'; with --strict nothing was written.",
+                   err=True)
+        sys.exit(exc.exit_code)
     except ReportgenError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -159,6 +185,91 @@ def snapshot_check(project: Path, snapdir: Path | None, report_dir: Path, quiet:
     failed = len(report.failures)
     click.echo(f"{len(report.results) - failed} pages match, {failed} differ; summary: {summary}")
     sys.exit(report.exit_code)
+
+
+@main.command("export")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "-o", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The export goes to OUT/NAME-data/ (NAME: the project's output name).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the paths written, warnings and errors.")
+def export_command(project: Path, out: Path, quiet: bool) -> None:
+    """Write every table of PROJECT's report as open data (D.Lgs. 33/2013 art. 7), into
+    OUT/NAME-data/:
+
+    \b
+      SECTION--TABLE.csv  each printed table: same rows, columns and headers, full precision;
+                          UTF-8, comma separator, dot decimal mark, ISO dates, percentages in
+                          points (1.88 = 1,88 %), plus tipo_riga (dato/subtotale/totale), id_riga
+      NAME.xlsx           the same tables, one sheet each, after an index sheet
+      datapackage.json    Frictionless tabular data package: fields, types, units, licence
+                          (open_data.license in report.yaml, default CC-BY-4.0)
+
+    The folder belongs to reportgen: files are replaced atomically (a failed export leaves
+    the previous ones intact), and any other file in it, such as the CSV of a table no
+    longer in the report, is deleted. Same inputs, same bytes.
+    """
+    from .export import export_project
+
+    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    result = _run(lambda: export_project(project, out=out, progress=progress))
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        for path in result.removed:
+            click.echo(f"… Removed {path} (no longer in the report)", err=True)
+    for path in result.files:
+        click.echo(str(path))
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+def check(project: Path) -> None:
+    """Check that PROJECT is ready for the OIV's validation, before the OIV does.
+
+    One line per finding, with its file (and row, column or key): parts of the DFP guidelines
+    n. 3/2018 that no section covers (dfp: in report.yaml, or not_applicable: REASON); the act
+    adopting the Relazione or the OIV validation act missing (number, date); adopted or validated
+    after 30 June of the following year; targets the engine finds missed without a motivazione
+    dello scostamento; check values that differ from the computed figures. A report.yaml with
+    'document: abstract' is checked for its figures only.
+
+    Exit code 0 when there is nothing to fix, 1 when there are findings, 2 on invalid input.
+    """
+    from .readiness import check_project
+
+    report = _run(lambda: check_project(project))
+    for finding in report.findings:
+        click.echo(str(finding))
+    count = len(report.findings)
+    click.echo(f"{count} finding{'s' if count != 1 else ''}." if count else "No findings.", err=True)
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on. On 127.0.0.1 only this computer can open the preview; any other "
+                   "address shows the draft and its data files to the network (a warning is printed).")
+@click.option("--open/--no-open", "open_browser", default=None,
+              help="Open the preview in the web browser. Default: when run in a terminal.")
+def preview(project: Path, port: int, host: str, open_browser: bool | None) -> None:
+    """Serve PROJECT as a live HTML preview while drafting.
+
+    The page is the HTML the A4 PDF is made from (sections, tables, charts in the house
+    style) with a screen stylesheet. It is rebuilt whenever a file of the project is saved
+    (report.yaml, data/, text/, templates/, images), and the open page reloads by itself and
+    keeps its place; charts are redrawn only when what they show changed. Problems in the
+    project are listed on the page with their file, row and column until they are fixed.
+    Prints the URL; Ctrl-C stops.
+    """
+    from .preview import serve
+
+    if open_browser is None:
+        open_browser = sys.stdout.isatty()
+    _run(lambda: serve(project, host=host, port=port, open_browser=open_browser,
+                       log=lambda line: click.echo(line, err=True), ready=click.echo))
 
 
 @main.command()

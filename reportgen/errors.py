@@ -89,3 +89,16 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise InputErrors(self.errors)
+
+
+class NotReady(ReportgenError):
+    """``build --strict``: the readiness check has findings, so nothing is published."""
+
+    exit_code = 1
+
+    def __init__(self, findings: Iterable[object]):
+        self.findings = list(findings)
+        super().__init__(f"{len(self.findings)} readiness finding(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(str(f) for f in self.findings)

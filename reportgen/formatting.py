@@ -19,7 +19,8 @@ from babel.numbers import format_decimal
 
 NBSP = "\u00a0"
 MISSING = "–"  # en dash: the usual mark for "no value" in Italian tables
-POLARITY_MARKS = {"higher": "↑ più alto è meglio", "lower": "↓ più basso è meglio"}
+# words, not arrows: the bundled font has no ↑↓ and a missing glyph would pull in a system font
+POLARITY_MARKS = {"higher": "più alto è meglio", "lower": "più basso è meglio"}
 
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
@@ -40,6 +41,8 @@ class NumberStyle:
 
 class Formatter:
     """Formats exact decimals for one report style. Pure: no state besides the style."""
+
+    __digest_fields__ = ("style",)  # what a cache key of formatted output must cover
 
     def __init__(self, style: NumberStyle | None = None):
         self.style = style or NumberStyle()

@@ -21,23 +21,26 @@ def _umask() -> int:
     return mask
 
 
-def _write_temporary(path: Path, data: bytes) -> Path:
+def _write_temporary(path: Path, data: bytes, durable: bool = True) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    os.replace(_write_temporary(path, data), path)
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Replace ``path`` at once; ``durable=False`` skips the flush to disk (for what can be
+    made again, like cache entries)."""
+    os.replace(_write_temporary(path, data, durable), path)
 
 
 def remove_stale(folder: Path) -> None:

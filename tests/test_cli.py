@@ -3,6 +3,8 @@ atomic outputs, help that explains every option."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from reportgen.cli import main
@@ -66,7 +68,9 @@ def test_failed_build_leaves_earlier_outputs_intact(mini_project, tmp_path):
     out = tmp_path / "out"
     assert run("build", str(mini_project), "--out", str(out), "-q").exit_code == 0
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert len(before) == 3  # the PDF, the deck and the page map of the full build
+    # the PDF, the deck, the page map of the full build, the build's record and its cache entries
+    assert {p for p in before if ".reportgen" not in p.parts} == {Path("mini.pdf"), Path("mini.pptx")}
+    assert Path(".reportgen/mini.pages.json") in before
     (mini_project / "data" / "kpi.csv").write_text("id;indicatore;obiettivo;consuntivo\nx;X;uno;2\n")
     assert run("build", str(mini_project), "--out", str(out), "-q").exit_code == 2
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -109,7 +109,10 @@ def test_a_build_interrupted_midway_leaves_earlier_outputs_intact(sample_copy, t
     assert process.returncode == 130
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert earlier.read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["relazione-2024.pptx"]  # no partial or temporary file
+    # no partial or temporary file; the state folder keeps only complete cache entries
+    assert sorted(p.name for p in out.iterdir()) == [".reportgen", "relazione-2024.pptx"]
+    assert not [p for p in out.rglob("*") if p.name.endswith(".reportgen-tmp")]
+    assert process.stderr is None or "Traceback" not in stderr
 
 
 def test_temporary_files_of_a_killed_build_are_removed_by_the_next(mini_project, tmp_path):

@@ -22,9 +22,22 @@ class RenderedChart:
     png: bytes | None  # only when asked for
 
 
-def chart_style(theme: Theme, formatter: Formatter):
-    from .mpl import ChartStyle
+@dataclass(frozen=True, slots=True)
+class ChartStyle:
+    """What a chart's look depends on besides its data (kept here, not beside matplotlib, so
+    that a build whose charts are all cached never imports it)."""
 
+    palette: tuple[str, ...]
+    text: str
+    muted: str
+    primary: str
+    formatter: Formatter
+
+
+def chart_style(theme: Theme, formatter: Formatter) -> ChartStyle:
+    from ..render.common import accessible_theme
+
+    theme = accessible_theme(theme)  # labels and axes as readable as the text around them
     return ChartStyle(theme.palette, theme.text, theme.muted, theme.primary, formatter)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from dataclasses import dataclass
 
 import matplotlib
 
@@ -21,23 +20,14 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from ..content.charts import ChartSpec  # noqa: E402
-from ..formatting import Formatter  # noqa: E402
 from ..resources import font_path  # noqa: E402
+from . import ChartStyle  # noqa: E402
 from .axes import AxisFormat  # noqa: E402
 
 FONT = "Titillium Web"
 # Figure sizes in inches: the A4 text column (174 mm) and half of it.
 SIZES = {"full": (6.85, 3.3), "half": (3.35, 2.9)}
 PIE_SIZES = {"full": (6.85, 3.1), "half": (3.35, 3.6)}
-
-
-@dataclass(frozen=True, slots=True)
-class ChartStyle:
-    palette: tuple[str, ...]
-    text: str
-    muted: str
-    primary: str
-    formatter: Formatter
 
 
 _fonts_registered = False

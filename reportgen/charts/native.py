@@ -3,10 +3,15 @@ PowerPoint ("Edit Data"), colours follow the report's palette, and the alt text 
 on the shape (python-pptx has no API for it: ``descr`` on ``p:cNvPr``).
 
 PowerPoint number formats are Excel codes: the grouping and decimal marks shown follow the
-viewer's system locale, not the report's (an OOXML limitation).
+viewer's system locale, not the report's (an OOXML limitation). Labels printed inside coloured
+areas (doughnut rings, stacked bars) take the colour the deck chooses for each fill
+(``label_colour``, readable on it: WCAG 1.4.3); the deck also tags every chart's text with the
+report's language.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
@@ -56,8 +61,10 @@ def _show_every_category(chart) -> None:
 
 
 def add_native_chart(slide, spec: ChartSpec, left: int, top: int, width: int, height: int,
-                     palette: tuple[str, ...], font: str):
-    """Add ``spec`` to ``slide`` as an editable chart; returns the graphic frame."""
+                     palette: tuple[str, ...], font: str, label_colour: Callable[[str], str] | None = None):
+    """Add ``spec`` to ``slide`` as an editable chart; returns the graphic frame.
+    ``label_colour`` gives the text colour of a label printed on a fill (``#rrggbb`` to
+    ``#rrggbb``); without it such labels keep the chart's default colour."""
     number_format = _number_format(spec)
     data = CategoryChartData(number_format=number_format)
     data.categories = list(spec.categories)
@@ -87,13 +94,19 @@ def add_native_chart(slide, spec: ChartSpec, left: int, top: int, width: int, he
     labels = plot.data_labels
     labels.number_format = number_format
     labels.number_format_is_linked = False
+    labels.show_value = True  # python-pptx's doughnut comes with labels that show nothing
     if spec.kind in ("pie", "donut"):
-        labels.position = XL_LABEL_POSITION.OUTSIDE_END if spec.kind == "pie" else XL_LABEL_POSITION.CENTER
+        if spec.kind == "pie":
+            labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        # a doughnut's labels sit on its ring (PowerPoint accepts no position for them)
         points = plot.series[0].points
         for index in range(len(spec.categories)):
+            colour = palette[index % len(palette)]
             fill = points[index].format.fill
             fill.solid()
-            fill.fore_color.rgb = _rgb(palette[index % len(palette)])
+            fill.fore_color.rgb = _rgb(colour)
+            if spec.kind == "donut" and label_colour is not None:
+                points[index].data_label.font.color.rgb = _rgb(label_colour(colour))
         chart.has_legend = True
         chart.legend.position = XL_LEGEND_POSITION.RIGHT
         chart.legend.include_in_layout = False
@@ -112,6 +125,12 @@ def add_native_chart(slide, spec: ChartSpec, left: int, top: int, width: int, he
             else:
                 series.format.fill.solid()
                 series.format.fill.fore_color.rgb = colour
+                if spec.kind == "stacked" and label_colour is not None:  # labels inside the bars
+                    own = series.data_labels
+                    own.number_format = number_format
+                    own.number_format_is_linked = False
+                    own.show_value = True
+                    own.font.color.rgb = _rgb(label_colour(palette[index % len(palette)]))
         if spec.kind in ("hbar", "stacked"):
             chart.category_axis.reverse_order = True  # first category on top, as in the PDF
             chart.category_axis.tick_labels.font.size = Pt(9 if len(spec.categories) > 10 else 11)

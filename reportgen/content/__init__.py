@@ -73,7 +73,9 @@ def _table_block(block: TableBlockConfig, result: EngineResult) -> TableBlock:
         group = _group_title(row.value(group_by), block, result) if group_by else None
         rows.append(TableRow(row.id, row.kind, tuple(row.figures.get(c.name) for c in columns), group))
     merge = tuple(block.merge_repeats or display.get("merge_repeats") or ())
-    return TableBlock(table.id, block.title or schema.title, columns, tuple(rows), schema.note, group_by, merge)
+    group_label = table.columns[group_by].label if group_by in table.columns else None
+    return TableBlock(table.id, block.title or schema.title, columns, tuple(rows), schema.note, group_by, merge,
+                      group_label)
 
 
 def _kpi_block(block: KpiBlockConfig, result: EngineResult, errors: ErrorCollector) -> KpiBlock:
@@ -134,7 +136,7 @@ def build_report(loaded: LoadedProject, result: EngineResult, only: str | None =
     approval = config.approval
     meta = ReportMeta(config.name, config.administration, config.title, config.year, config.subtitle,
                       approval.body, approval.act, approval.date, document_date(config),
-                      config.locale, config.theme)
+                      config.locale, config.theme, config.license.name, config.open_data_url)
     return Report(meta, tuple(sections), partial=only is not None)
 
 

@@ -47,6 +47,7 @@ class TableBlock:
     note: str | None = None
     group_by: str | None = None
     merge_repeats: tuple[str, ...] = ()
+    group_label: str | None = None  # label of the group_by column (the exports name their group column)
     kind: str = field(default="table", init=False)
 
     def repeated(self) -> list[list[bool]]:
@@ -122,6 +123,8 @@ class ReportMeta:
     document_date: _dt.date  # the date written into the outputs (see content.document_date)
     locale: str
     theme: Theme
+    open_data_license: str = "CC-BY-4.0"  # the licence of the tables as open data
+    open_data_url: str | None = None  # where they are published, when report.yaml says
 
 
 @dataclass(frozen=True, slots=True)

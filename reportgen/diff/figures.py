@@ -4,14 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ..content.model import ChartBlock, KpiBlock, Report, TableBlock
 from ..engine import EngineResult, Figure
+from ..engine.outcomes import outcome_columns, target_met
 from ..formatting import Formatter
-
-# Derived columns whose value says whether a target was reached, and from which threshold.
-OUTCOMES = {"scostamento": Decimal(0), "rapporto": Decimal(1), "realizzazione": Decimal(1)}
 
 
 @dataclass(slots=True)
@@ -109,20 +106,15 @@ def _difference(formatter: Formatter, old: Figure, new: Figure) -> str | None:
     return f"{text}{unit}" + (" – invariato a stampa" if same_print else "")
 
 
-def _outcome_columns(result: EngineResult) -> dict[tuple[str, str], Decimal]:
-    columns = {}
-    for table_id, table in result.tables.items():
-        for derivation in table.schema.derive:
-            if derivation.op in OUTCOMES and derivation.into:
-                columns[(table_id, derivation.into)] = OUTCOMES[derivation.op]
-    return columns
+def _outcome_columns(result: EngineResult) -> dict[tuple[str, str], str]:
+    """The operation of each column saying whether a target was met, by (table, column)."""
+    return {(table_id, o.column): o.op for table_id, table in result.tables.items()
+            for o in outcome_columns(table.schema)}
 
 
-def _outcome(old: Figure, new: Figure, threshold: Decimal) -> str | None:
-    if old.number is None or new.number is None:
-        return None
-    before, after = old.number >= threshold, new.number >= threshold
-    if before == after:
+def _outcome(old: Figure, new: Figure, op: str) -> str | None:
+    before, after = target_met(op, old.number), target_met(op, new.number)
+    if before is None or after is None or before == after:
         return None
     return "obiettivo raggiunto → mancato" if before else "obiettivo mancato → raggiunto"
 
@@ -167,7 +159,7 @@ def compare_figures(old: EngineResult, new: EngineResult, old_report: Report, ne
     changed_inputs = {fid for fid in changed if new_figures.get(fid) is not None and new_figures[fid].is_input
                       or new_figures.get(fid) is None}
     inputs = _inputs_behind(new)
-    outcome_columns = _outcome_columns(new)
+    outcomes = _outcome_columns(new)
     changes = []
     for fid in sorted(set(changed), key=lambda f: _order(new, tuple(f.split(".", 2)[:2]), f.split(".", 2)[2])):
         old_figure, new_figure = old_figures.get(fid), new_figures.get(fid)
@@ -175,9 +167,9 @@ def compare_figures(old: EngineResult, new: EngineResult, old_report: Report, ne
         kind = "input" if figure.is_input else "derived"
         causes = [] if kind == "input" else sorted(inputs(fid) & changed_inputs)
         table, _, column = fid.split(".", 2)
-        threshold = outcome_columns.get((table, column))
-        outcome = (_outcome(old_figure, new_figure, threshold)
-                   if threshold is not None and old_figure is not None and new_figure is not None else None)
+        op = outcomes.get((table, column))
+        outcome = (_outcome(old_figure, new_figure, op)
+                   if op is not None and old_figure is not None and new_figure is not None else None)
         changes.append(FigureChange(
             fid, names.place(fid) if new_figure else old_names.place(fid), kind,
             _text(formatter, old_figure), _text(formatter, new_figure),

@@ -99,6 +99,8 @@ def _from_input(schema: TableSchema, table: InputTable, computed: dict[str, Tabl
             spec = schema.columns[name]
             fid = f"{schema.id}.{input_row.id}.{name}"
             location = input_row.locations.get(name)
+            if location is None and cell is not None:  # the schema's default: the row it stands in
+                location = Location(table.file or schema.schema_file, table.sheet, input_row.number, name)
             if isinstance(cell, Ref):
                 target = _resolve(cell, computed, location, errors)
                 if target is None:

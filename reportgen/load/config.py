@@ -17,6 +17,8 @@ from ..errors import ErrorCollector, InputErrors, Location
 from .values import CellError, Ref, parse_ref
 from .yamlspec import Spec, read_yaml
 
+# standard: tagged PDF/UA-1; archival: PDF/A-3u and PDF/UA-1 in one file, with the tables attached
+PDF_PROFILES = ("standard", "archival")
 FORMATS = ("pdf", "pptx", "slides")  # A4 PDF, PowerPoint deck, 16:9 slide-format PDF
 SECTION_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -29,8 +31,66 @@ class Approval:
     date: _dt.date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class License:
+    """The licence of the open data export (an entry of a Frictionless ``licenses`` list)."""
+
+    name: str  # an SPDX identifier, e.g. CC-BY-4.0
+    path: str | None = None  # the licence text
+    title: str | None = None
+
+
+# CC BY 4.0 is what the AgID open data guidelines suggest for public sector data (and assume when
+# none is given); the others are the usual alternatives, known by their SPDX identifier.
+KNOWN_LICENSES = {
+    "CC-BY-4.0": License("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/",
+                         "Creative Commons Attribution 4.0 International"),
+    "CC0-1.0": License("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/",
+                       "Creative Commons Zero v1.0 Universal"),
+    "CC-BY-SA-4.0": License("CC-BY-SA-4.0", "https://creativecommons.org/licenses/by-sa/4.0/",
+                            "Creative Commons Attribution Share Alike 4.0 International"),
+}
+DEFAULT_LICENSE = KNOWN_LICENSES["CC-BY-4.0"]
+
+
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 DEFAULT_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """The OIV's act validating the Relazione (art. 14, c. 4, lett. c, D.Lgs. 150/2009)."""
+
+    body: str | None = None
+    act: str | None = None
+    date: _dt.date | None = None
+
+
+# What a project is: the Relazione sulla Performance (checked against the DFP guidelines and
+# what the OIV validates), or a shorter document such as a key-numbers abstract, which the OIV
+# does not validate (only its figures are checked).
+DOCUMENTS = ("relazione", "abstract")
+
+# The parts of a Relazione expected by the DFP "Linee guida per la Relazione annuale sulla
+# performance" n. 3/2018 (and, for the bilancio di genere, art. 10 D.Lgs. 150/2009), by the id
+# report.yaml gives them under ``dfp:``.
+DFP_PARTS = {
+    "principali-risultati": "Principali risultati",
+    "contesto-risorse": "Contesto e risorse",
+    "performance-organizzativa": "Performance organizzativa",
+    "performance-individuale": "Performance individuale",
+    "processo-misurazione": "Processo di misurazione e valutazione",
+    "bilancio-genere": "Bilancio di genere",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DfpPart:
+    """How the report covers one part of the DFP guidelines: the sections that do, or the
+    reason why it does not apply."""
+
+    sections: tuple[str, ...] = ()
+    not_applicable: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +196,13 @@ class ProjectConfig:
     outputs: tuple[str, ...]
     sections: tuple[SectionConfig, ...]
     document_date: _dt.date | None = None
+    license: License = DEFAULT_LICENSE  # of the open data export (open_data.license)
     extra: dict[str, Any] = field(default_factory=dict)
+    validation: Validation = Validation()
+    document: str = "relazione"  # one of DOCUMENTS
+    dfp: dict[str, DfpPart] = field(default_factory=dict)  # by DFP_PARTS id; a part not listed is missing
+    pdf_profile: str = "standard"  # one of PDF_PROFILES (pdf.profile)
+    open_data_url: str | None = None  # where the open data are published (open_data.url), for the colophon
 
     def walk(self):
         for section in self.sections:
@@ -166,6 +232,24 @@ def _parse_date(spec: Spec, key: str) -> _dt.date | None:
     except ValueError:
         spec.error("expected a date as YYYY-MM-DD", key)
         return None
+
+
+def _parse_license(spec: Spec) -> License:
+    """``open_data: {license: CC-BY-4.0}``, or a licence not in KNOWN_LICENSES as
+    ``{name: …, path: https://…, title: …}``."""
+    raw = spec.raw("license")
+    if raw is None:
+        return DEFAULT_LICENSE
+    if isinstance(raw, str) and raw.strip():
+        known = {k.lower(): v for k, v in KNOWN_LICENSES.items()}
+        return known.get(raw.strip().lower(), License(raw.strip()))
+    if isinstance(raw, dict):
+        item = spec.child("license")
+        license_ = License(item.text("name"), item.text("path", None), item.text("title", None))
+        item.reject_unknown()
+        return license_
+    spec.error("expected a licence identifier (e.g. CC-BY-4.0) or {name, path, title}", "license")
+    return DEFAULT_LICENSE
 
 
 def _parse_block(spec: Spec, section_id: str) -> BlockConfig | None:
@@ -278,6 +362,44 @@ def _parse_section(spec: Spec, level: int, seen: dict[str, str]) -> SectionConfi
     return SectionConfig(section_id, spec.text("title"), tuple(blocks), tuple(children), level)
 
 
+def _parse_dfp(spec: Spec, section_ids: set[str]) -> dict[str, DfpPart]:
+    """``dfp:`` maps each part of the DFP guidelines to the ids of the sections covering it, or
+    to ``{not_applicable: REASON}``."""
+    raw = spec.raw("dfp")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        spec.error("expected a mapping of DFP part to section ids", "dfp")
+        return {}
+    dfp = spec.child("dfp")
+    parts: dict[str, DfpPart] = {}
+    for key, value in raw.items():
+        key = str(key)
+        if key not in DFP_PARTS:
+            dfp.error(f"unknown part of the DFP guidelines; use one of {', '.join(DFP_PARTS)}", key)
+            continue
+        if isinstance(value, dict):
+            part = dfp.child(key)
+            reason = part.text("not_applicable", None)
+            part.reject_unknown({"not_applicable"})
+            if reason is None or not reason.strip():
+                part.error("give the reason why this part does not apply", "not_applicable")
+            else:
+                parts[key] = DfpPart(not_applicable=reason.strip())
+            continue
+        sections = dfp.names(key, ())
+        if not sections:
+            if value is None or isinstance(value, str | list):  # anything else was reported by names()
+                dfp.error("give the ids of the sections covering it, or not_applicable: REASON", key)
+            continue
+        unknown = [s for s in sections if s not in section_ids]
+        for section_id in unknown:
+            dfp.error(f"unknown section '{section_id}'", key)
+        if not unknown:
+            parts[key] = DfpPart(sections=tuple(dict.fromkeys(sections)))
+    return parts
+
+
 def load_project_config(root: Path, errors: ErrorCollector | None = None) -> ProjectConfig:
     """Read and validate ``report.yaml``; raises :class:`InputErrors` listing every problem."""
     own = errors is None
@@ -342,6 +464,24 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
     approval = Approval(approval_spec.text("body", None), approval_spec.text("act", None),
                         _parse_date(approval_spec, "date"))
     approval_spec.reject_unknown()
+    validation_spec = spec.child("validation")
+    validation = Validation(validation_spec.text("body", None), validation_spec.text("act", None),
+                            _parse_date(validation_spec, "date"))
+    validation_spec.reject_unknown()
+    document = spec.text("document", "relazione")
+    if document not in DOCUMENTS:
+        spec.error(f"expected one of {', '.join(DOCUMENTS)}", "document")
+    open_data = spec.child("open_data")
+    license_ = _parse_license(open_data)
+    open_data_url = open_data.text("url", None)
+    if open_data_url is not None and not re.match(r"^https?://[^\s<>\"']+$", open_data_url):
+        open_data.error("expected a web address (http:// or https://)", "url")
+    open_data.reject_unknown()
+    pdf_spec = spec.child("pdf")
+    pdf_profile = pdf_spec.text("profile", "standard")
+    if pdf_profile not in PDF_PROFILES:
+        pdf_spec.error(f"expected one of {', '.join(PDF_PROFILES)}", "profile")
+    pdf_spec.reject_unknown()
     outputs = spec.names("outputs", ("pdf", "pptx"))
     for fmt in outputs:
         if fmt not in FORMATS:
@@ -372,7 +512,13 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
         theme=theme,
         outputs=tuple(outputs),
         sections=tuple(sections),
+        validation=validation,
+        document=document,
+        dfp=_parse_dfp(spec, set(seen)),
         document_date=_parse_date(spec, "document_date"),
+        license=license_,
+        pdf_profile=pdf_profile,
+        open_data_url=open_data_url,
     )
     spec.reject_unknown()
     if own:

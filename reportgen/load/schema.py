@@ -19,22 +19,27 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ErrorCollector
-from .values import COLUMN_TYPES, NUMERIC_TYPES, POLARITY_WORDS, CellError, parse_number
+from .values import COLUMN_TYPES, NUMERIC_TYPES, POLARITY_WORDS, CellError, parse_cell, parse_number
 from .yamlspec import Spec, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 AGGREGATES = ("sum", "mean", "weighted_mean", "count", "min", "max")
 
 # name -> (required params, optional params); a param kind is one of
-# column / columns / new (the column the operation creates) / text / polarity / numbers.
+# column / columns / new (the column the operation creates) / text / polarity / numbers / boolean.
+# The outcome operations (whether a target was met, see reportgen.engine.outcomes) also take
+# ``reason`` (the text column with the motivazione dello scostamento) and ``outcome: false``
+# (the column is not a target's outcome, e.g. a forecast's deviation).
+OUTCOME_OPERATIONS = ("scostamento", "realizzazione", "rapporto")
+_OUTCOME_PARAMS = {"reason": "column", "outcome": "boolean"}
 OPERATIONS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "sum": ({"into": "new", "of": "columns"}, {"label": "text"}),
     "mean": ({"into": "new", "of": "columns"}, {"weights": "numbers", "label": "text"}),
     "scostamento": ({"into": "new", "obiettivo": "column", "consuntivo": "column"},
-                    {"polarity": "polarity", "label": "text"}),
-    "rapporto": ({"into": "new", "obiettivo": "column", "consuntivo": "column"}, {"label": "text"}),
+                    {"polarity": "polarity", "label": "text", **_OUTCOME_PARAMS}),
+    "rapporto": ({"into": "new", "obiettivo": "column", "consuntivo": "column"}, {"label": "text", **_OUTCOME_PARAMS}),
     "realizzazione": ({"into": "new", "obiettivo": "column", "consuntivo": "column"},
-                      {"polarity": "polarity", "label": "text"}),
+                      {"polarity": "polarity", "label": "text", **_OUTCOME_PARAMS}),
     "variazione": ({"into": "new", "from": "column", "to": "column"}, {"label": "text"}),
     "differenza": ({"into": "new", "from": "column", "to": "column"}, {"label": "text"}),
     "carenza": ({"into": "new", "consistenza": "column", "fabbisogno": "column"}, {"label": "text"}),
@@ -92,6 +97,16 @@ class Derivation:
     def into(self) -> str | None:
         return self.params.get("into")
 
+    @property
+    def reason(self) -> str | None:
+        """The text column holding the motivazione dello scostamento (outcome operations)."""
+        return self.params.get("reason")
+
+    @property
+    def outcome(self) -> bool:
+        """Whether the column this operation creates is a target's outcome (met or missed)."""
+        return self.op in OUTCOME_OPERATIONS and self.params.get("outcome", True)
+
 
 @dataclass(frozen=True, slots=True)
 class CheckSpec:
@@ -147,6 +162,13 @@ def _parse_column(spec: Spec, name: str, computed: bool) -> ColumnSpec | None:
         default = POLARITY_WORDS.get(str(default).lower(), "higher")
     elif default is not None and col_type == "sign":
         default = -1 if str(default).strip() in ("-", "-1") else 1
+    elif default is not None and col_type in NUMERIC_TYPES:
+        # a number like the data's (percentages in points: 100 is 100 %), e.g. the same target for every row
+        try:
+            default = parse_cell(default, col_type)
+        except CellError as exc:
+            spec.error(f"'{default}' {exc}", "default")
+            default = None
     decimals = spec.integer("decimals", None)
     column = ColumnSpec(
         name=name,
@@ -246,6 +268,8 @@ def _parse_derivation(spec: Spec, known: set[str], columns: dict[str, ColumnSpec
                 spec.error("expected a list of numbers", name)
                 value = []
             params[name] = tuple(Decimal(str(v)) for v in value)
+        elif kind == "boolean":
+            params[name] = spec.boolean(name, True)
         elif kind == "aggregates":
             params[name] = _parse_aggregates(spec, name, known)
         elif kind == "levels":
@@ -254,6 +278,12 @@ def _parse_derivation(spec: Spec, known: set[str], columns: dict[str, ColumnSpec
             params[name] = spec.text(name)
     if op == "total" and "levels" not in params:
         params["levels"] = [Level(None, "Totale")]
+    reason = params.get("reason")
+    if reason is not None and reason in columns and columns[reason].type not in ("text", "choice"):
+        spec.error(f"'{reason}' is a {columns[reason].type} column; the motivazione dello scostamento is a "
+                   "text column", "reason")
+    if reason is not None and params.get("outcome") is False:
+        spec.error("a column with outcome: false is not a target's outcome: it has no reason", "reason")
     if op == "mean" and "weights" in params and len(params["weights"]) != len(params.get("of", ())):
         spec.error("needs one weight per column in 'of'", "weights")
     where_raw = spec.raw("where") or {}

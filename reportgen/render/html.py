@@ -16,11 +16,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..charts import RenderedChart
-from ..content.model import Report
+from ..content.model import Report, Section
 from ..errors import InputError, Location
 from ..formatting import Formatter
 from ..resources import assets_dir, templates_dir
-from .common import cell_text, header_text, iso_date, tone
+from .common import accessible_theme, cell_text, header_text, iso_date, tone
+from .folio import FOLIOS
 
 
 def css_string(value: object) -> Markup:
@@ -44,43 +45,63 @@ def environment(project_root: Path) -> SandboxedEnvironment:
     return env
 
 
+class HtmlRenderer:
+    """Renders the report's HTML documents for one layout (``pdf``: A4, ``slides``: 16:9)
+    from ``templates/<layout>/``: the whole report in one document, or pieces of it (the
+    front matter, some top-level sections) that are laid out separately and merged. Fonts
+    are referenced inside the bundled assets; charts, drawn beforehand, are inlined as SVG."""
+
+    def __init__(self, report: Report, formatter: Formatter, project_root: Path,
+                 charts: dict[str, RenderedChart] | None = None, layout: str = "pdf", archival: bool = False):
+        self.report, self.layout = report, layout
+        self.charts = charts if charts is not None else {}
+        self.env = environment(project_root)
+        self.context = {
+            "report": report,
+            "meta": report.meta,
+            "theme": accessible_theme(report.meta.theme),  # text colours reach 4.5:1 on their backgrounds
+            "lang": report.meta.locale.replace("_", "-"),
+            "fonts_url": (assets_dir() / "fonts").as_uri(),
+            "created": iso_date(report.meta.document_date),
+            "approval_date": formatter.date(report.meta.approval_date) if report.meta.approval_date else "",
+            "cell": lambda column, figure: cell_text(formatter, column, figure),
+            "header": header_text,
+            "tone": tone,
+            "fmt": formatter.figure,
+            "chart_src": self._chart_src,
+            "safe_html": Markup,
+            "folio": FOLIOS[layout],
+            "archival": archival,  # the tables travel inside the PDF too: the colophon says so
+            "logo_url": (project_root / report.meta.theme.logo).resolve().as_uri() if report.meta.theme.logo else None,
+        }
+
+    def _chart_src(self, chart_id: str) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.charts[chart_id].svg).decode("ascii")
+
+    def _render(self, template: str, **variables) -> str:
+        try:
+            return self.env.get_template(f"{self.layout}/{template}").render({**self.context, **variables})
+        except TemplateError as exc:
+            name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
+            raise InputError(f"template error: {exc}", Location(str(name), line=getattr(exc, "lineno", None))) from None
+
+    def css(self) -> str:
+        return self._render("style.css.j2")
+
+    def document(self, front: bool | None = None, sections: list[Section] | None = None,
+                 toc_pages: dict[str, int] | None = None) -> str:
+        """One HTML document: the front matter (cover and contents; by default unless the
+        report is partial) and ``sections`` (default: all). ``toc_pages`` prints these page
+        numbers in the contents instead of letting the layout resolve them, for a front
+        matter laid out apart from the sections it lists."""
+        return self._render("report.html.j2", front=not self.report.partial if front is None else front,
+                            sections=self.report.sections if sections is None else sections,
+                            toc_pages=toc_pages)
+
+
 def render_html(report: Report, formatter: Formatter, project_root: Path,
-                charts: dict[str, RenderedChart] | None = None,
-                page_start: int | None = None, page_total: int | None = None,
-                layout: str = "pdf") -> tuple[str, str]:
-    """Return (HTML, CSS) for the A4 PDF (``layout="pdf"``) or the 16:9 slide PDF
-    (``layout="slides"``), from ``templates/<layout>/``. Fonts are referenced inside the
-    bundled assets; charts, drawn beforehand, are inlined as SVG. ``page_start``/``page_total``
-    number the pages of a section built alone as in the full document."""
-    charts = charts or {}
-
-    def chart_src(chart_id: str) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(charts[chart_id].svg).decode("ascii")
-
-    env = environment(project_root)
-    fonts = (assets_dir() / "fonts").as_uri()
-    context = {
-        "report": report,
-        "meta": report.meta,
-        "theme": report.meta.theme,
-        "lang": report.meta.locale.replace("_", "-"),
-        "fonts_url": fonts,
-        "created": iso_date(report.meta.document_date),
-        "approval_date": formatter.date(report.meta.approval_date) if report.meta.approval_date else "",
-        "cell": lambda column, figure: cell_text(formatter, column, figure),
-        "header": header_text,
-        "tone": tone,
-        "fmt": formatter.figure,
-        "chart_src": chart_src,
-        "page_start": page_start,
-        "page_total": page_total,
-        "safe_html": Markup,
-        "logo_url": (project_root / report.meta.theme.logo).resolve().as_uri() if report.meta.theme.logo else None,
-    }
-    try:
-        html = env.get_template(f"{layout}/report.html.j2").render(context)
-        css = env.get_template(f"{layout}/style.css.j2").render(context)
-    except TemplateError as exc:
-        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
-        raise InputError(f"template error: {exc}", Location(str(name), line=getattr(exc, "lineno", None))) from None
-    return html, css
+                charts: dict[str, RenderedChart] | None = None, layout: str = "pdf") -> tuple[str, str]:
+    """Return (HTML, CSS) of the whole report in one document, for the A4 PDF
+    (``layout="pdf"``) or the 16:9 slide PDF (``layout="slides"``)."""
+    renderer = HtmlRenderer(report, formatter, project_root, charts, layout)
+    return renderer.document(), renderer.css()

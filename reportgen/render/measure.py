@@ -10,11 +10,19 @@ from PIL import ImageFont
 from ..resources import font_path
 
 _SCALE = 20  # measure at 20× the point size for sub-point precision
+_MEMO_LIMIT = 50_000  # words remembered per font and size
 
 
 @lru_cache(maxsize=16)
 def _font(style: str, size_pt: float) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(font_path(style)), size=round(size_pt * _SCALE))
+
+
+@lru_cache(maxsize=16)
+def _widths(style: str, size_pt: float) -> dict[str, float]:
+    """Memo of word widths (in font units at the measuring scale) for one font and size: a
+    deck measures the same words thousands of times, and FreeType is the slow part."""
+    return {}
 
 
 # A viewer without the bundled font substitutes another one, usually wider (LibreOffice's
@@ -25,21 +33,28 @@ SUBSTITUTION_ALLOWANCE = 1.15
 class TextMeasure:
     def __init__(self, size_pt: float, bold: bool = False, allowance: float = SUBSTITUTION_ALLOWANCE):
         self.size = size_pt
-        self.font = _font("Bold" if bold else "Regular", size_pt)
+        style = "Bold" if bold else "Regular"
+        self.font = _font(style, size_pt)
+        self._lengths = _widths(style, size_pt)
         self.allowance = allowance
 
     def width(self, text: str) -> float:
         """Width in points, with the allowance for font substitution."""
-        return self.font.getlength(text) / _SCALE * self.allowance
+        length = self._lengths.get(text)
+        if length is None:
+            if len(self._lengths) >= _MEMO_LIMIT:  # bounded, for long-running processes (the preview)
+                self._lengths.clear()
+            length = self._lengths[text] = self.font.getlength(text)
+        return length / _SCALE * self.allowance
 
     def lines(self, text: str, width_pt: float) -> int:
         """Lines needed to show ``text`` in a box ``width_pt`` wide (greedy word wrap)."""
         if width_pt <= 0:
             return max(1, len(text))
         total = 0
+        space = self.width(" ")
         for paragraph in text.split("\n") or [""]:
             count, current = 1, 0.0
-            space = self.width(" ")
             for word in paragraph.split():
                 w = self.width(word)
                 if current and current + space + w > width_pt:

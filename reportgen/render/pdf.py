@@ -1,7 +1,10 @@
 """HTML to A4 PDF with WeasyPrint, reading only files inside the project and the bundled
 assets (and inline ``data:`` URIs, used for the charts): a narrative or template can never
-make the renderer reach the network or read ``/etc/passwd``. WeasyPrint's own warnings (a missing image, a refused URL) are collected
-and returned so the build can report them."""
+make the renderer reach the network or read ``/etc/passwd``. WeasyPrint's own warnings (a
+missing image, a refused URL) are collected and returned so the build can report them.
+
+A document is laid out in pieces (the front matter, each top-level section) that worker
+processes render in parallel and a cache keeps; :mod:`reportgen.render.merge` joins them."""
 
 from __future__ import annotations
 
@@ -47,38 +50,85 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+#: the PDF profiles of report.yaml (``pdf: {profile: …}``) → WeasyPrint's variant for the layout;
+#: the archival one is completed after the merge (PDF/UA-1 declared, tables attached)
+PROFILES = {"standard": "pdf/ua-1", "archival": "pdf/a-3u"}
+
+#: CSS page names (``page:`` property) of pages that carry no page number: the cover, the slide dividers
+UNNUMBERED_PAGES = frozenset({"cover", "divider"})
+
+
 @dataclass(frozen=True, slots=True)
-class RenderedPdf:
+class PdfPiece:
+    """A part of a document laid out on its own (the front matter, some sections): merged
+    with the others into the published PDF by :mod:`reportgen.render.merge`."""
+
     data: bytes
-    warnings: list[str]
     pages: int
-    section_pages: dict[str, int]  # section id → its first page (1-based)
+    section_pages: dict[str, int]  # section id → its first page in this piece (0-based)
+    unnumbered: tuple[int, ...]  # pages (0-based) of a page type without a page number
+    warnings: tuple[str, ...] = ()
 
 
-def render_pdf(html: str, css: str, project_root: Path, variant: str | None = "pdf/ua-1") -> RenderedPdf:
-    """Lay out and write the PDF, tagged for accessibility (PDF/UA-1) by default."""
-    from weasyprint import CSS, HTML
+def _page_name(page) -> str:
+    # WeasyPrint keeps the page type (with the CSS page name) on the laid-out page box only
+    page_type = getattr(getattr(page, "_page_box", None), "page_type", None)
+    return getattr(page_type, "name", "") or ""
+
+
+_STYLESHEETS: dict[tuple[str, str], tuple[object, object, tuple[str, ...]]] = {}
+
+
+def _stylesheet(css: str, project_root: Path, fetcher):
+    """The parsed stylesheet with its fonts, and the warnings parsing gave: the same for every
+    piece of a document, so a process parses it once (a tenth of a second per piece)."""
+    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    key = (css, str(project_root.resolve()))
+    if key not in _STYLESHEETS:
+        handler = _Collect()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(handler)
+        try:
+            fonts = FontConfiguration()  # @font-face rules only apply through a shared configuration
+            stylesheet = CSS(string=css, url_fetcher=fetcher, base_url=assets_dir().as_uri() + "/", font_config=fonts)
+        finally:
+            logger.removeHandler(handler)
+        if len(_STYLESHEETS) >= 4:
+            _STYLESHEETS.pop(next(iter(_STYLESHEETS)))
+        _STYLESHEETS[key] = (stylesheet, fonts, tuple(handler.messages))
+    return _STYLESHEETS[key]
+
+
+def render_pdf(html: str, css: str, project_root: Path, variant: str | None = "pdf/ua-1") -> PdfPiece:
+    """Lay out and write one HTML document as a PDF, tagged for accessibility (PDF/UA-1) by
+    default. Pages are not numbered here: numbers are added when the pieces are merged."""
+    from weasyprint import HTML
+
     fetcher = _fetcher_class()([project_root, assets_dir()])
+    stylesheet, fonts, css_warnings = _stylesheet(css, project_root, fetcher)
     logger = logging.getLogger("weasyprint")
     handler = _Collect()
     logger.addHandler(handler)
     try:
-        fonts = FontConfiguration()  # @font-face rules only apply through a shared configuration
         document = HTML(string=html, base_url=project_root.resolve().as_uri() + "/", url_fetcher=fetcher)
-        stylesheet = CSS(string=css, url_fetcher=fetcher, base_url=assets_dir().as_uri() + "/", font_config=fonts)
         # An identifier derived from the content keeps the bytes identical between builds
         # of the same input (the default one is random).
         identifier = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode("ascii")
-        options = {"pdf_identifier": identifier, "pdf_variant": variant}
+        # always tagged: the archival variant (PDF/A-3u) does not ask for tags by itself
+        options = {"pdf_identifier": identifier, "pdf_variant": variant, "pdf_tags": variant is not None}
         laid_out = document.render(stylesheets=[stylesheet], font_config=fonts, **options)
         section_pages: dict[str, int] = {}
-        for number, page in enumerate(laid_out.pages, start=1):
+        unnumbered = []
+        for number, page in enumerate(laid_out.pages):
             for anchor in page.anchors:
                 if anchor.startswith("s-"):
                     section_pages.setdefault(anchor[2:], number)
+            if _page_name(page) in UNNUMBERED_PAGES:
+                unnumbered.append(number)
         data = laid_out.write_pdf(**options)
     finally:
         logger.removeHandler(handler)
-    return RenderedPdf(data, handler.messages, len(laid_out.pages), section_pages)
+    warnings = tuple(dict.fromkeys((*css_warnings, *handler.messages)))
+    return PdfPiece(data, len(laid_out.pages), section_pages, tuple(unnumbered), warnings)

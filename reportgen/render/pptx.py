@@ -10,27 +10,57 @@ slides when long, in full in the speaker notes), native tables split over slides
 "(1/2)", "(2/2)" with the header repeated, native charts and key-figure boxes. Heights are
 computed with the bundled font (:mod:`.measure`), so nothing leaves the slide. The package is
 written with fixed timestamps so the same input gives the same bytes.
+
+Accessibility (EN 301 549 / WCAG 2.1 AA, as AgID requires of published documents): every slide
+has a unique title in its title placeholder ("(1/3)" for a series, "(segue)" after a chapter's
+divider); charts, tables and pictures carry alt text (``descr``); every run is tagged with the
+report's language; shapes are stored in reading order; text colours reach 4.5:1 on their
+backgrounds (:func:`.common.readable`); a figure coloured as better or worse also says it in
+words (:func:`.common.tone`).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
+from pptx.parts.slide import NotesSlidePart
 from pptx.util import Emu, Pt
 
 from ..charts.native import add_native_chart
 from ..content.model import ChartBlock, KpiBlock, Report, Section, TableBlock, TextBlock
 from ..formatting import Formatter
-from .common import cell_text, header_text
+from .common import (
+    TABLE_GROUP,
+    TABLE_TOTAL,
+    WHITE,
+    accessible_theme,
+    cell_text,
+    header_text,
+    on_fill,
+    readable,
+    status_colour,
+    text_on,
+    tint,
+    tone,
+)
 from .measure import TextMeasure
 
 SLIDE_16_9 = (Emu(12192000), Emu(6858000))  # 13,333 × 7,5 in
@@ -41,6 +71,10 @@ CELL_SIDE_PT = 7.2 * 2  # 0,1 in left and right
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 TABLE_SIZES = (10, 9, 8, 7)  # points; a table with many columns steps down until its figures fit
+CONTINUED = "(segue)"  # a slide continuing a chapter after its divider, as in the slide PDF
+# python-pptx's tables use the built-in "Medium Style 2 – Accent 1": body rows banded with the
+# theme's accent 1 at these tints (band1H, wholeTbl), the background of unfilled cells.
+TABLE_STYLE_TINTS = (0.4, 0.2)
 
 # Layouts by role: the first name the template has is used (English and Italian names of
 # the standard Office layouts); without any, a layout with a title placeholder.
@@ -131,6 +165,48 @@ class _Geometry:
         return cls(width, height, margin, top, width - 2 * margin, height - top - footer - int(height * 0.015), footer)
 
 
+def _theme_accent(prs) -> str:
+    """The template theme's accent 1 (``#rrggbb``), which python-pptx's table style tints."""
+    try:
+        theme_part = prs.slide_masters[0].part.part_related_by(RT.THEME)
+        scheme = etree.fromstring(theme_part.blob).find(".//" + qn("a:accent1"))
+        colour = scheme[0]
+        value = colour.get("val") if colour.tag == qn("a:srgbClr") else colour.get("lastClr")
+        if value and len(value) == 6:
+            return f"#{value}"
+    except (KeyError, IndexError, TypeError, AttributeError, etree.XMLSyntaxError):
+        pass
+    return "#4f81bd"  # Office's default accent 1
+
+
+@dataclass
+class _Colours:
+    """The text colours of the deck, each readable (4.5:1) on the surfaces it is printed on."""
+
+    primary: str  # titles and headings on white; the fill under white text (title slide, dividers, table header)
+    on_primary: str  # text on the primary fill
+    total: str  # text of subtotal, total and group rows, on their fills
+    better: str  # figures better than their target, on any table surface
+    worse: str
+
+    @classmethod
+    def of(cls, report: Report, prs) -> _Colours:
+        theme = accessible_theme(report.meta.theme)
+        accent = _theme_accent(prs)
+        surfaces = (WHITE, TABLE_TOTAL, TABLE_GROUP, *(tint(accent, t) for t in TABLE_STYLE_TINTS))
+        return cls(theme.primary, on_fill(theme.primary), readable(theme.text, TABLE_TOTAL, TABLE_GROUP),
+                   status_colour("better", theme, *surfaces), status_colour("worse", theme, *surfaces))
+
+
+@dataclass
+class _Titled:
+    """A slide with its title placeholder (None if its layout has none) and title text."""
+
+    slide: object
+    shape: object | None
+    title: str
+
+
 @dataclass
 class _Deck:
     prs: object
@@ -139,8 +215,37 @@ class _Deck:
     styled: bool  # our own look (default template) or the corporate template's
     geometry: _Geometry
     number: int = 0
+    colours: _Colours = field(init=False)
+    titles: list[_Titled] = field(default_factory=list)  # every slide, in order
+    layouts: dict = field(default_factory=dict)
+    notes_template: object = None  # a fresh notes slide's XML (False: not used), see _add_notes
+
+    def __post_init__(self) -> None:
+        self.colours = _Colours.of(self.report, self.prs)
+
+    def layout(self, role: str):
+        if role not in self.layouts:
+            self.layouts[role] = _find_layout(self.prs, role)
+        return self.layouts[role]
 
     def _font(self, run, size: float | None = None, bold: bool | None = None, colour: str | None = None) -> None:
+        """Size, weight, and in our own look the font and colour of a new run: written as
+        python-pptx's ``run.font`` would write them (``sz``, ``b``; ``a:solidFill`` before
+        ``a:latin``), without its per-property overhead, hundreds of times per deck."""
+        properties = run._r.get_or_add_rPr()
+        if len(properties):  # not a fresh run: python-pptx orders what is there
+            self._font_pptx(run, size, bold, colour)
+            return
+        if size is not None:
+            properties.set("sz", str(Pt(size).centipoints))
+        if bold is not None:
+            properties.set("b", "1" if bold else "0")
+        if self.styled:
+            if colour:
+                etree.SubElement(etree.SubElement(properties, _A_SOLID), _A_SRGB).set("val", _srgb(colour))
+            etree.SubElement(properties, _A_LATIN).set("typeface", FONT)
+
+    def _font_pptx(self, run, size: float | None = None, bold: bool | None = None, colour: str | None = None) -> None:
         if size is not None:
             run.font.size = Pt(size)
         if bold is not None:
@@ -151,22 +256,46 @@ class _Deck:
                 run.font.color.rgb = _rgb(colour)
 
     def _new(self, role: str, title: str, notes: str = ""):
-        slide = self.prs.slides.add_slide(_find_layout(self.prs, role))
+        slide = self.prs.slides.add_slide(self.layout(role))
         self.number += 1
-        if slide.shapes.title is not None:
-            frame = slide.shapes.title.text_frame
+        title_shape = slide.shapes.title  # python-pptx finds it anew on each access: keep it
+        self.titles.append(_Titled(slide, title_shape, title))
+        if title_shape is not None:
+            frame = title_shape.text_frame
             frame.text = title
             frame.word_wrap = True
             if self.styled:
                 for run in frame.paragraphs[0].runs:
                     self._font(run, 24 if role == "content" and len(title) < 70 else 18 if role == "content" else None,
-                               True, self.report.meta.theme.primary)
+                               True, self.colours.primary)
         for placeholder in list(slide.placeholders):  # unused placeholders would show "click to add text"
             if placeholder.placeholder_format.type not in TITLES:
                 placeholder._element.getparent().remove(placeholder._element)
         if notes:
-            slide.notes_slide.notes_text_frame.text = notes
+            self._add_notes(slide, notes)
         return slide
+
+    def _add_notes(self, slide, notes: str) -> None:
+        """Speaker notes. python-pptx makes each notes slide by cloning the notes master's
+        placeholders one by one, the same shapes every time: the first notes slide is made by
+        python-pptx, and the others start from a copy of its XML as it was before any text
+        (the same bytes), in a part related as python-pptx relates it. Should python-pptx's
+        parts change, every notes slide is made by python-pptx."""
+        if self.notes_template is not None and self.notes_template is not False:
+            try:
+                package = slide.part.package
+                master = package.presentation_part.notes_master_part
+                part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"),
+                                      CT.PML_NOTES_SLIDE, package, copy.deepcopy(self.notes_template))
+                part.relate_to(master, RT.NOTES_MASTER)
+                part.relate_to(slide.part, RT.SLIDE)
+                slide.part.relate_to(part, RT.NOTES_SLIDE)
+            except (AttributeError, TypeError, KeyError):  # another python-pptx: its own way from now on
+                self.notes_template = False
+        notes_slide = slide.notes_slide
+        if self.notes_template is None:  # the first one, as python-pptx makes it
+            self.notes_template = copy.deepcopy(notes_slide._element)
+        notes_slide.notes_text_frame.text = notes
 
     def slide(self, title: str, notes: str = ""):
         slide = self._new("content", title, notes)
@@ -184,16 +313,35 @@ def _on_colour(deck: _Deck, slide) -> None:
     if not deck.styled:
         return
     slide.background.fill.solid()
-    slide.background.fill.fore_color.rgb = _rgb(deck.report.meta.theme.primary)
+    slide.background.fill.fore_color.rgb = _rgb(deck.colours.primary)
     for shape in slide.placeholders:
         for paragraph in shape.text_frame.paragraphs:
             for run in paragraph.runs:
-                run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+                run.font.color.rgb = _rgb(deck.colours.on_primary)
 
 
-def _title_slide(deck: _Deck) -> None:
+def _add_logo(deck: _Deck, slide, project_root: Path | None) -> None:
+    """Our own look: the administration's logo above the title, as on the PDF's cover, with
+    the same alt text. A corporate template brings its own in its masters."""
+    logo = deck.report.meta.theme.logo
+    if not deck.styled or not logo or project_root is None:
+        return
+    path = project_root / logo
+    if path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"):
+        return  # python-pptx embeds raster images only (an SVG logo stays in the PDFs)
+    g = deck.geometry
+    title = slide.shapes.title
+    room = (title.top if title is not None and title.top else int(g.height * 0.25)) - g.left
+    picture = slide.shapes.add_picture(str(path), g.left, g.left, height=int(min(room * 0.8, g.height * 0.12)))
+    if picture.width > g.body_width // 2:  # a wide logo: fit its width instead
+        ratio = (g.body_width // 2) / picture.width
+        picture.width, picture.height = g.body_width // 2, int(picture.height * ratio)
+    picture._element.nvPicPr.cNvPr.set("descr", deck.report.meta.administration)
+
+
+def _title_slide(deck: _Deck, project_root: Path | None = None) -> None:
     meta = deck.report.meta
-    slide = deck.prs.slides.add_slide(_find_layout(deck.prs, "title"))
+    slide = deck.prs.slides.add_slide(deck.layout("title"))
     deck.number += 1
     lines = [meta.administration]
     if meta.approval_act:
@@ -202,6 +350,7 @@ def _title_slide(deck: _Deck) -> None:
             approved += f" del {deck.formatter.date(meta.approval_date)}"
         lines.append(approved)
     title = slide.shapes.title  # python-pptx returns a new proxy on each access: keep this one
+    deck.titles.append(_Titled(slide, title, meta.title))
     if title is not None:
         title.text = meta.title
     subtitle = next((ph for ph in slide.placeholders if ph.placeholder_format.idx == 1), None)
@@ -214,14 +363,18 @@ def _title_slide(deck: _Deck) -> None:
             for run in paragraph.runs:
                 deck._font(run, size, bold)
     _on_colour(deck, slide)
+    _add_logo(deck, slide, project_root)
 
 
-def _divider(deck: _Deck, section: Section) -> None:
-    slide = deck._new("section", f"{section.number} {section.title}")
-    if deck.styled and slide.shapes.title is not None:
-        for run in slide.shapes.title.text_frame.paragraphs[0].runs:
+def _divider(deck: _Deck, section: Section) -> str:
+    title = f"{section.number} {section.title}"
+    slide = deck._new("section", title)
+    title_shape = deck.titles[-1].shape
+    if deck.styled and title_shape is not None:
+        for run in title_shape.text_frame.paragraphs[0].runs:
             deck._font(run, 32, True)
     _on_colour(deck, slide)
+    return title
 
 
 def _chunk_text(blocks: list[tuple[str, str]], width_pt: float, height_pt: float) -> list[list[tuple[str, str]]]:
@@ -270,7 +423,7 @@ def _add_text(deck: _Deck, slide, blocks: list[tuple[str, str]]) -> None:
         paragraph.space_after = Pt(6)
         for run in paragraph.runs:
             deck._font(run, TEXT_PT, kind == "heading",
-                       deck.report.meta.theme.primary if kind == "heading" else None)
+                       deck.colours.primary if kind == "heading" else None)
 
 
 def _natural_widths(block: TableBlock, texts: list[list[str]], headers: list[str], size: float) -> list[float]:
@@ -332,6 +485,7 @@ class _TableLayout:
     size: float
     headers: list[str]
     rows: list[list[str]]  # cell texts, then the row kind
+    tones: list[list[str]]  # per cell: "better", "worse" or "" (the cue is already in the text)
     widths: list[float]
     heights: list[float]  # header first
     pages: list[list[int]]
@@ -340,15 +494,24 @@ class _TableLayout:
 def _table_layout(block: TableBlock, formatter: Formatter, width_pt: float, height_pt: float) -> _TableLayout:
     headers = [header_text(c) for c in block.columns]
     texts: list[list[str]] = []
+    tones: list[list[str]] = []
     kinds: list[str] = []
     last_group = None
+    blank = [""] * len(block.columns)
     for row, repeats in zip(block.rows, block.repeated()):
         if block.group_by and row.kind == "data" and row.group != last_group:
             last_group = row.group
-            texts.append([row.group or ""] + [""] * (len(block.columns) - 1))
+            texts.append([row.group or ""] + blank[1:])
+            tones.append(blank)
             kinds.append("group")
-        texts.append(["" if repeat else cell_text(formatter, c, f)
-                      for c, f, repeat in zip(block.columns, row.cells, repeats)])
+        cells, statuses = [], []
+        for column, figure, repeat in zip(block.columns, row.cells, repeats):
+            status = "" if repeat else tone(figure)
+            text = "" if repeat else cell_text(formatter, column, figure)
+            cells.append(f"{text} {status.cue}" if status else text)  # never by colour alone
+            statuses.append(str(status))
+        texts.append(cells)
+        tones.append(statuses)
         kinds.append(row.kind)
     size, widths = _column_widths(block, texts, headers, width_pt)
     header_h = _row_height(headers, widths, size, bold=True)
@@ -368,102 +531,193 @@ def _table_layout(block: TableBlock, formatter: Formatter, width_pt: float, heig
             used = sum(heights[i] for i in carried)
         pages[-1].append(index)
         used += height
-    return _TableLayout(size, headers, [[*t, k] for t, k in zip(texts, kinds)], widths, [header_h, *heights], pages)
+    return _TableLayout(size, headers, [[*t, k] for t, k in zip(texts, kinds)], tones, widths,
+                        [header_h, *heights], pages)
 
 
-def _add_table(deck: _Deck, slide, block: TableBlock, layout: _TableLayout, page: list[int]) -> None:
+def _add_table(deck: _Deck, slide, block: TableBlock, layout: _TableLayout, page: list[int],
+               description: str) -> None:
     g = deck.geometry
     rows = [layout.rows[i] for i in page]
+    tones = [[""] * len(layout.headers)] + [layout.tones[i] for i in page]
     heights = [layout.heights[0]] + [layout.heights[i + 1] for i in page]
     n_cols = len(layout.headers)
     shape = slide.shapes.add_table(len(rows) + 1, n_cols, g.left, g.top, _emu(sum(layout.widths)),
                                    _emu(sum(heights)))
+    shape._element.nvGraphicFramePr.cNvPr.set("descr", description)
     table = shape.table
-    for index, width in enumerate(layout.widths):
-        table.columns[index].width = _emu(width)
-    for index, height in enumerate(heights):
-        table.rows[index].height = _emu(height)
+    # Widths and heights straight on the XML: python-pptx's setters re-add every row (column) to
+    # resize the frame after each one, quadratic in the rows. The frame gets the same sums.
+    tbl = table._tbl
+    grid_columns = tbl.tblGrid.gridCol_lst
+    for column, width in zip(grid_columns, layout.widths):
+        column.w = _emu(width)
+    tr_list = tbl.tr_lst
+    for tr, height in zip(tr_list, heights):
+        tr.h = _emu(height)
+    shape.width = Emu(sum(c.w for c in grid_columns))
+    shape.height = Emu(sum(tr.h for tr in tr_list))
     numeric = [c.numeric for c in block.columns]
-    primary = deck.report.meta.theme.primary
-    for r, values in enumerate([layout.headers + ["header"]] + rows):
+    colours = deck.colours
+    status_hex = {"better": _srgb(colours.better), "worse": _srgb(colours.worse)}
+    size = str(Pt(layout.size).centipoints)
+    font = FONT if deck.styled else None
+    for r, (tr, values) in enumerate(zip(tr_list, [layout.headers + ["header"]] + rows)):
         kind = values[-1]
         if kind == "group" and n_cols > 1:
             table.cell(r, 0).merge(table.cell(r, n_cols - 1))  # a group heading spans the table
-        for c in range(1 if kind == "group" else n_cols):
-            cell = table.cell(r, c)
-            cell.text = values[c]
-            for paragraph in cell.text_frame.paragraphs:
-                paragraph.alignment = PP_ALIGN.RIGHT if numeric[c] and kind != "group" else PP_ALIGN.LEFT
-                for run in paragraph.runs:
-                    run.font.size = Pt(layout.size)
-                    run.font.bold = kind in ("header", "subtotal", "total", "group")
-                    if deck.styled:
-                        run.font.name = FONT
-                    if kind in ("subtotal", "total", "group"):
-                        run.font.color.rgb = RGBColor(0x1A, 0x1A, 0x1A)
-            if kind == "header":
-                cell.fill.solid()
-                cell.fill.fore_color.rgb = _rgb(primary)
-            elif kind in ("subtotal", "total", "group"):
-                cell.fill.solid()
-                cell.fill.fore_color.rgb = RGBColor(0xE1, 0xE8, 0xEF) if kind != "group" else RGBColor(0xF4, 0xF6, 0xF8)
+        bold = kind in ("header", "subtotal", "total", "group")
+        fill = _srgb(colours.primary) if kind == "header" else _srgb(TABLE_GROUP) if kind == "group" \
+            else _srgb(TABLE_TOTAL) if kind in ("subtotal", "total") else None
+        text_colour = _srgb(colours.on_primary) if kind == "header" else _srgb(colours.total) if fill else None
+        for c, tc in enumerate(tr.tc_lst[:1] if kind == "group" else tr.tc_lst):
+            status = tones[r][c]
+            right = numeric[c] and kind != "group"
+            colour = status_hex[status] if status else text_colour  # the cue word is in the text too
+            if not _write_cell(tc, values[c], right, size, bold, font, colour, fill):
+                _write_cell_pptx(table.cell(r, c), values[c], right, layout.size, bold, font, colour, fill)
+
+
+def _srgb(colour: str) -> str:
+    return colour.lstrip("#").upper()
+
+
+_A_PPR, _A_R, _A_T = qn("a:pPr"), qn("a:r"), qn("a:t")
+_A_SOLID, _A_SRGB, _A_LATIN = qn("a:solidFill"), qn("a:srgbClr"), qn("a:latin")
+
+
+def _write_cell(tc, text: str, right: bool, size: str, bold: bool, font: str | None, colour: str | None,
+                fill: str | None) -> bool:
+    """Fill a new table cell by writing its XML: the same elements python-pptx's ``cell.text``,
+    ``paragraph.alignment``, ``run.font`` and ``cell.fill`` would write, at a fraction of the
+    cost (a deck has thousands of cells). False, with nothing written, when the cell is not the
+    fresh empty one python-pptx makes or the text needs python-pptx's handling (line breaks,
+    control characters): :func:`_write_cell_pptx` does it then."""
+    body, properties = tc.find(qn("a:txBody")), tc.find(qn("a:tcPr"))
+    paragraphs = body.findall(_A_P) if body is not None else []
+    if (properties is None or len(properties) or len(paragraphs) != 1 or len(paragraphs[0])
+            or any(ord(ch) < 32 for ch in text)):
+        return False
+    paragraph = paragraphs[0]
+    etree.SubElement(paragraph, _A_PPR).set("algn", "r" if right else "l")
+    if text:
+        run = etree.SubElement(paragraph, _A_R)
+        run_properties = etree.SubElement(run, _A_RPR)
+        run_properties.set("sz", size)
+        run_properties.set("b", "1" if bold else "0")
+        if colour:
+            etree.SubElement(etree.SubElement(run_properties, _A_SOLID), _A_SRGB).set("val", colour)
+        if font:
+            etree.SubElement(run_properties, _A_LATIN).set("typeface", font)
+        etree.SubElement(run, _A_T).text = text
+    if fill:
+        etree.SubElement(etree.SubElement(properties, _A_SOLID), _A_SRGB).set("val", fill)
+    return True
+
+
+def _write_cell_pptx(cell, text: str, right: bool, size: float, bold: bool, font: str | None,
+                     colour: str | None, fill: str | None) -> None:
+    cell.text = text
+    for paragraph in cell.text_frame.paragraphs:
+        paragraph.alignment = PP_ALIGN.RIGHT if right else PP_ALIGN.LEFT
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+            run.font.bold = bold
+            if font:
+                run.font.name = font
+            if colour:
+                run.font.color.rgb = RGBColor.from_string(colour)
+    if fill:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = RGBColor.from_string(fill)
 
 
 def _add_kpis(deck: _Deck, slide, block: KpiBlock) -> None:
-    """Key figures as boxes: the figure large, its label, the comparison below."""
+    """Key figures as boxes: the figure large, its label, the comparison below; a figure
+    better or worse than its target says so in a word."""
     g = deck.geometry
     per_row = 3
     gap = int(g.body_width * 0.03)
     box_w = (g.body_width - gap * (per_row - 1)) // per_row
     rows = (len(block.items) + per_row - 1) // per_row
     box_h = min(int(g.body_height * 0.4), (g.body_height - gap * (rows - 1)) // rows)
-    primary = deck.report.meta.theme.primary
+    colours = deck.colours
     for index, item in enumerate(block.items):
         row, col = divmod(index, per_row)
         shape = slide.shapes.add_textbox(g.left + col * (box_w + gap), g.top + row * (box_h + gap), box_w, box_h)
-        shape.line.color.rgb = _rgb(primary)
+        shape.line.color.rgb = _rgb(colours.primary)
         frame = shape.text_frame
         frame.word_wrap = True
         frame.auto_size = MSO_AUTO_SIZE.NONE  # the box keeps its size instead of shrinking to the text
         frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         frame.margin_left = frame.margin_right = Emu(180000)
-        lines = [(deck.formatter.figure(item.figure), 40, True, primary), (item.label, 16, True, None)]
+        lines = [(deck.formatter.figure(item.figure), 40, True, colours.primary, ""), (item.label, 16, True, None, "")]
         if item.compare is not None:
-            lines.append((f"{item.compare_label} {deck.formatter.figure(item.compare)}", 13, False, None))
-        for number, (text, size, bold, colour) in enumerate(lines):
+            compared = tone(item.compare)
+            text = f"{item.compare_label} {deck.formatter.figure(item.compare)}"
+            lines.append((f"{text} {compared.cue}" if compared else text, 13, False, None, compared))
+        status = tone(item.figure)
+        if status:
+            lines.append((status.cue.capitalize(), 13, True, None, status))
+        for number, (text, size, bold, colour, status) in enumerate(lines):
             paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
             paragraph.text = text
             for run in paragraph.runs:
                 deck._font(run, size, bold, colour)
+                if status:
+                    run.font.color.rgb = _rgb(colours.better if status == "better" else colours.worse)
 
 
-def _number_titles(deck: _Deck, made: list[tuple[object, str]]) -> None:
-    """Slides of a section that share a title are numbered "(1/3)", "(2/3)"… in order."""
-    counts: dict[str, int] = {}
-    for _, title in made:
-        counts[title] = counts.get(title, 0) + 1
-    seen: dict[str, int] = {}
-    for slide, title in made:
-        if counts[title] > 1:
-            seen[title] = seen.get(title, 0) + 1
-            frame = slide.shapes.title.text_frame
-            frame.paragraphs[0].runs[0].text = f"{title} ({seen[title]}/{counts[title]})"
+def _number_titles(made: list[_Titled], divider: str | None) -> None:
+    """Slides of a section that share a title are numbered "(1/3)", "(2/3)"… in order; a
+    single slide after its chapter's divider is titled "… (segue)"."""
+    counts = Counter(entry.title for entry in made)
+    seen: Counter = Counter()
+    for entry in made:
+        if counts[entry.title] > 1:
+            seen[entry.title] += 1
+            _retitle(entry, f"{entry.title} ({seen[entry.title]}/{counts[entry.title]})")
+        elif entry.title == divider:
+            _retitle(entry, f"{entry.title} {CONTINUED}")
+
+
+def _retitle(entry: _Titled, title: str) -> None:
+    if entry.shape is not None:
+        runs = entry.shape.text_frame.paragraphs[0].runs
+        if runs:
+            runs[0].text = title
+
+
+def _unique_titles(deck: _Deck) -> None:
+    """Whatever the sections are called, no two slides share a title (WCAG 2.4.2): a title
+    seen before gets "(segue)", then "(segue 2)"…"""
+    seen: set[str] = set()
+    for entry in deck.titles:
+        if entry.shape is None:
+            continue
+        title = entry.shape.text_frame.text
+        candidate, n = title, 1
+        while candidate in seen:
+            candidate = f"{title} {CONTINUED}" if n == 1 else f"{title} (segue {n})"
+            n += 1
+        if candidate != title:
+            _retitle(entry, candidate)
+        seen.add(candidate)
 
 
 def _section_slides(deck: _Deck, section: Section) -> None:
     title = f"{section.number} {section.title}"
-    if section.children:
-        _divider(deck, section)
+    divider = _divider(deck, section) if section.children else None
     notes = "\n\n".join(p for b in section.blocks if isinstance(b, TextBlock) for p in b.narrative.paragraphs)
     text: list[tuple[str, str]] = []
-    made: list[tuple[object, str]] = []
+    made: list[_Titled] = []
     g = deck.geometry
     width_pt, height_pt = _pt(g.body_width), _pt(g.body_height)
     several_tables = sum(isinstance(b, TableBlock) for b in section.blocks) > 1
 
     def new_slide(heading: str):
         slide = deck.slide(heading, notes)
-        made.append((slide, heading))
+        made.append(deck.titles[-1])
         return slide
 
     def flush_text() -> None:
@@ -481,19 +735,156 @@ def _section_slides(deck: _Deck, section: Section) -> None:
         elif isinstance(block, ChartBlock):
             flush_text()
             add_native_chart(new_slide(title), block.spec, g.left, g.top, g.body_width, g.body_height,
-                             deck.report.meta.theme.palette, FONT)
+                             deck.report.meta.theme.palette, FONT, label_colour=text_on)
         elif isinstance(block, TableBlock):
             flush_text()
             layout = _table_layout(block, deck.formatter, width_pt, height_pt)
             heading = f"{title} – {block.title}" if several_tables else title
-            for page in layout.pages:
-                _add_table(deck, new_slide(heading), block, layout, page)
+            pages = len(layout.pages)
+            for number, page in enumerate(layout.pages, start=1):
+                description = f"Tabella «{block.title}»" + (f", parte {number} di {pages}" if pages > 1 else "")
+                _add_table(deck, new_slide(heading), block, layout, page, description)
     flush_text()
     if not made and not section.children:
         new_slide(title)  # a section with nothing to show still has its slide
-    _number_titles(deck, made)
+    _number_titles(made, divider)
     for child in section.children:
         _section_slides(deck, child)
+
+
+# -- Accessibility passes over the finished deck ---------------------------------------------
+
+_SHAPE_TAGS = frozenset(qn(t) for t in ("p:sp", "p:grpSp", "p:graphicFrame", "p:cxnSp", "p:pic", "p:contentPart"))
+_RUN_TAGS = frozenset((qn("a:r"), qn("a:fld")))
+_A_P, _A_RPR, _A_BR = qn("a:p"), qn("a:rPr"), qn("a:br")
+_A_END, _A_DEF = qn("a:endParaRPr"), qn("a:defRPr")
+
+
+def _tag_language(root, lang: str) -> None:
+    """``lang`` on every run (``a:rPr``), paragraph end and text default under ``root``, so
+    that screen readers and spelling checkers use the report's language."""
+    for paragraph in root.iter(_A_P):
+        end = None
+        for child in paragraph:
+            if child.tag in _RUN_TAGS:
+                properties = child.find(_A_RPR)
+                if properties is None:  # a:rPr comes first in a run
+                    properties = child.makeelement(_A_RPR)
+                    child.insert(0, properties)
+                properties.set("lang", lang)
+            elif child.tag == _A_BR:
+                properties = child.find(_A_RPR)
+                if properties is not None:
+                    properties.set("lang", lang)
+            elif child.tag == _A_END:
+                end = child
+        if end is None:
+            end = etree.SubElement(paragraph, _A_END)  # always the last child of a:p
+        end.set("lang", lang)
+    for defaults in root.iter(_A_DEF):
+        defaults.set("lang", lang)
+
+
+def _tag_chart_language(chart_space, lang: str) -> None:
+    _tag_language(chart_space, lang)
+    element = chart_space.find(qn("c:lang"))
+    if element is None:  # c:lang comes right after c:date1904, the first child
+        element = parse_xml(f'<c:lang {nsdecls("c")} val="{lang}"/>')
+        date = chart_space.find(qn("c:date1904"))
+        if date is not None:
+            date.addnext(element)
+        else:
+            chart_space.insert(0, element)
+    element.set("val", lang)
+
+
+_OFFSETS = (f"{qn('p:spPr')}/{qn('a:xfrm')}/{qn('a:off')}", f"{qn('p:xfrm')}/{qn('a:off')}",
+            f"{qn('p:grpSpPr')}/{qn('a:xfrm')}/{qn('a:off')}")
+_TITLE_TYPES = ("title", "ctrTitle")
+
+
+def _position(element, slide) -> tuple[int, int, int]:
+    """(0 for the title, top, left) of a shape element, from its XML; a placeholder that
+    inherits its position from the layout is asked through python-pptx."""
+    ph = element.find(f"./*[1]/{qn('p:nvPr')}/{qn('p:ph')}")
+    if ph is not None and ph.get("type") in _TITLE_TYPES:
+        return (0, 0, 0)
+    for path in _OFFSETS:
+        offset = element.find(path)
+        if offset is not None:
+            return (1, int(offset.get("y", 0)), int(offset.get("x", 0)))
+    shape = next((s for s in slide.shapes if s._element is element), None)
+    return (1, (shape.top or 0) if shape is not None else 0, (shape.left or 0) if shape is not None else 0)
+
+
+def _reading_order(slide) -> None:
+    """Store the shapes in reading order (screen readers follow the XML, not the layout):
+    the title first, then top to bottom, left to right."""
+    tree = slide.shapes._spTree
+    elements = [e for e in tree if e.tag in _SHAPE_TAGS]
+    ordered = sorted(elements, key=lambda e: _position(e, slide))  # stable: ties keep their order
+    if ordered == elements:
+        return
+    anchor = tree.find(qn("p:grpSpPr"))
+    for element in ordered:
+        anchor.addnext(element)
+        anchor = element
+
+
+def _accessible(deck: _Deck) -> None:
+    lang = deck.report.meta.locale.replace("_", "-")
+    _unique_titles(deck)
+    for slide in deck.prs.slides:
+        _reading_order(slide)
+        _tag_language(slide._element, lang)
+        if slide.part.has_notes_slide:
+            _tag_language(slide.notes_slide._element, lang)
+        for element in slide._element.iter(qn("p:graphicFrame")):
+            for chart_ref in element.iter(qn("c:chart")):
+                chart_part = slide.part.related_part(chart_ref.get(qn("r:id")))
+                _tag_chart_language(chart_part._element, lang)
+    # the default for text added later in PowerPoint
+    for defaults in deck.prs.part._element.iter(_A_DEF):
+        defaults.set("lang", lang)
+
+
+@contextmanager
+def _indexed_partnames(package):
+    """Speed up python-pptx's ``OpcPackage.next_partname`` while the deck is built.
+
+    python-pptx finds the next free ``slideN.xml`` (``notesSlideN.xml``, ``chartN.xml``…) by
+    walking every relationship of the package on each new part: quadratic in the slides, a
+    third of a large deck's time. Here each name pattern's used names are collected by that
+    same walk once, then kept up to date, and the name is chosen by python-pptx's own rule
+    (the highest free number up to count + 1), so the names, and the bytes, are the same. It
+    holds because, while the deck is built, every name given becomes a part of the package
+    and no part is removed. Installed on the package object only, for this build, and only
+    if python-pptx still has the method (``>=1.0.2,<2``); otherwise python-pptx's own runs.
+    """
+    original = getattr(package, "next_partname", None)
+    if original is None or not callable(original):
+        yield
+        return
+    used: dict[str, set[str]] = {}
+
+    def next_partname(tmpl: str) -> PackURI:
+        prefix = tmpl[: (tmpl % 42).find("42")]
+        names = used.get(prefix)
+        if names is None:
+            names = used[prefix] = {str(p.partname) for p in package.iter_parts()
+                                    if p.partname.startswith(prefix)}
+        for n in range(len(names) + 1, 0, -1):
+            candidate = tmpl % n
+            if candidate not in names:
+                names.add(candidate)
+                return PackURI(candidate)
+        return original(tmpl)  # pragma: no cover - python-pptx raises here too
+
+    package.next_partname = next_partname
+    try:
+        yield
+    finally:
+        del package.next_partname
 
 
 def _document_moment(report: Report) -> _dt.datetime:
@@ -545,10 +936,12 @@ def render_pptx(report: Report, formatter: Formatter, project_root: Path | None 
     prs = _corporate_template(project_root / template) if template and project_root else _default_template()
     deck = _Deck(prs, report, formatter, styled=template is None,
                  geometry=_Geometry.of(prs, _find_layout(prs, "content")))
-    if not report.partial:
-        _title_slide(deck)
-    for section in report.sections:
-        _section_slides(deck, section)
+    with _indexed_partnames(prs.part.package):
+        if not report.partial:
+            _title_slide(deck, project_root)
+        for section in report.sections:
+            _section_slides(deck, section)
+    _accessible(deck)
     _fixed_core_properties(prs, report)
     buffer = io.BytesIO()
     prs.save(buffer)

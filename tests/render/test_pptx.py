@@ -45,8 +45,10 @@ def test_table_cells_equal_the_formatted_figures(deck):
                 for row in shape.table.rows:
                     cells = [c.text for c in row.cells]
                     rows[cells[0]] = cells
-    assert rows["IEEP Accertato"][1:] == ["4.249.834.748,30", "6.418.930.625,60", "+51,04\u00a0%"]
-    assert rows["Pagamenti per interessi legali (-)"][-1] == "-158,49\u00a0%"
+    # a scostamento also says in a word whether it is better or worse: less interest paid is
+    # better, and more was paid than planned
+    assert rows["IEEP Accertato"][1:] == ["4.249.834.748,30", "6.418.930.625,60", "+51,04\u00a0% meglio"]
+    assert rows["Pagamenti per interessi legali (-)"][-1] == "-158,49\u00a0% peggio"
 
 
 def test_package_has_fixed_timestamps(deck):

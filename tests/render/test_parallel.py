@@ -1,0 +1,166 @@
+"""Pieces laid out in parallel and merged: the same document as one layout pass, and a cache
+that re-renders only what changed."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+
+from reportgen.api import build
+from reportgen.content import build_report, formatter_for
+from reportgen.engine import compute
+from reportgen.load import load_project
+from reportgen.pipeline import render_outputs
+from reportgen.render.folio import FOLIOS
+from reportgen.render.html import HtmlRenderer
+from reportgen.render.merge import merge_pieces
+from reportgen.render.pdf import render_pdf
+from tests.conftest import SAMPLE_2024
+
+
+def _text(data: bytes) -> list[str]:
+    document = pdfium.PdfDocument(data)
+    try:
+        return [page.get_textpage().get_text_bounded() for page in document]
+    finally:
+        document.close()
+
+
+def _bookmarks(data: bytes) -> list[tuple[str, int, int]]:
+    document = pdfium.PdfDocument(data)
+    try:
+        return [(b.get_title(), b.level, b.get_dest().get_index()) for b in document.get_toc()]
+    finally:
+        document.close()
+
+
+def _structure(data: bytes) -> dict:
+    """Structure types in reading order (without the Part grouping, which a single pass
+    repeats on every page), links with the page they lead to, and the parent-tree keys."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        roots = [pdf.Root.StructTreeRoot]
+        types: list[str] = []
+
+        def walk(item) -> None:
+            if isinstance(item, pikepdf.Array):
+                for kid in item:
+                    walk(kid)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                if item.S != "/Part":
+                    types.append(str(item.S))
+                if "/K" in item:
+                    walk(item.K)
+
+        walk(roots[0].K)
+        pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        names = pdf.Root.Names.Dests.Names
+        destinations = {bytes(names[i]): pages[names[i + 1][0].objgen] for i in range(0, len(names), 2)}
+        links = [destinations[bytes(a.Dest)] for page in pdf.pages for a in page.obj.get("/Annots", [])
+                 if a.get("/Subtype") == "/Link"]
+        nums = roots[0].ParentTree.Nums
+        keys = {int(nums[i]) for i in range(0, len(nums), 2)}
+        owners = {int(p.obj.StructParents) for p in pdf.pages}
+        owners |= {int(a.StructParent) for p in pdf.pages for a in p.obj.get("/Annots", []) if "/StructParent" in a}
+        return {"types": types, "links": links, "keys_match": keys == owners, "roots": len(roots),
+                "next_key": int(roots[0].ParentTreeNextKey) == max(keys) + 1}
+
+
+@pytest.fixture(scope="module")
+def sample_report():
+    loaded = load_project(SAMPLE_2024)
+    result = compute(loaded)
+    return build_report(loaded, result), formatter_for(loaded.config)
+
+
+@pytest.mark.parametrize("layout", ["pdf", "slides"])
+def test_merged_pieces_equal_one_layout_pass(sample_report, built_sample, layout):
+    report, formatter = sample_report
+    suffix = "-slides.pdf" if layout == "slides" else ".pdf"
+    merged = next(p for p in built_sample.outputs if p.name == f"relazione-2024{suffix}").read_bytes()
+    # the reference: the whole report's HTML laid out at once, numbered the same way
+    from reportgen.charts import render_charts
+
+    charts = render_charts(report.charts(), report.meta.theme, formatter)
+    renderer = HtmlRenderer(report, formatter, SAMPLE_2024, charts, layout)
+    whole = render_pdf(renderer.document(), renderer.css(), SAMPLE_2024)
+    single = merge_pieces([whole], FOLIOS[layout], report.meta.theme.muted).data
+
+    merged_text, single_text = _text(merged), _text(single)
+    assert len(merged_text) == len(single_text) > 20
+    for number, (a, b) in enumerate(zip(merged_text, single_text), start=1):
+        assert a == b, f"page {number}"
+    assert _bookmarks(merged) == _bookmarks(single)
+    merged_structure, single_structure = _structure(merged), _structure(single)
+    assert merged_structure["types"] == single_structure["types"]
+    assert merged_structure["links"] == single_structure["links"] and merged_structure["links"]
+    assert merged_structure["keys_match"] and merged_structure["next_key"] and merged_structure["roots"] == 1
+    # the contents print the page every section starts on
+    total = len(merged_text)
+    assert f"Pagina 3 di {total}" in merged_text[2] if layout == "pdf" else merged_text[2].strip().endswith("3")
+
+
+def test_every_font_is_embedded_once_and_is_bundled(built_sample):
+    for path in built_sample.outputs:
+        if path.suffix != ".pdf":
+            continue
+        with pikepdf.open(path) as pdf:
+            fonts = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                     and obj.get("/Type") == "/FontDescriptor"]
+            names = [str(f.FontName).split("+", 1)[1] for f in fonts]
+            assert all("/FontFile2" in f for f in fonts), path.name
+            assert all(name.replace("-", "").startswith("TitilliumWeb") for name in names), names
+            # each face once, plus the few glyphs of the page numbers
+            assert len(names) == len(set(names)), names
+
+
+@pytest.fixture
+def drafts(tmp_path):
+    project = tmp_path / "relazione"
+    shutil.copytree(SAMPLE_2024, project)
+    return project
+
+
+def test_editing_one_narrative_lays_out_that_section_only(drafts, tmp_path):
+    out = tmp_path / "out"
+    first = build(drafts, out=out, formats="pdf,slides")
+    assert "pdf:front" in first.rendered and "pdf:premessa" in first.rendered
+    again = build(drafts, out=out, formats="pdf,slides")
+    assert again.up_to_date and again.report is None
+    assert [p.read_bytes() for p in again.outputs] == [p.read_bytes() for p in first.outputs]
+
+    narrative = drafts / "text" / "premessa.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8").replace(
+        "è stata redatta in applicazione", "è stata redatta ai sensi"), encoding="utf-8")
+    edited = build(drafts, out=out, formats="pdf,slides")
+    assert not edited.up_to_date
+    # the section, and the contents only if its page numbers moved
+    assert set(edited.rendered) - {"pdf:front", "slides:front"} == {"pdf:premessa", "slides:premessa"}
+    assert edited.reused >= len(first.rendered) - 4
+
+    cold = build(drafts, out=tmp_path / "cold", formats="pdf,slides", cache=False)
+    assert [p.read_bytes() for p in edited.outputs] == [p.read_bytes() for p in cold.outputs]
+    assert "ai sensi" in " ".join(_text(edited.outputs[0].read_bytes()))
+
+
+def test_one_worker_and_a_damaged_cache_give_the_same_files(drafts, tmp_path):
+    out = tmp_path / "out"
+    parallel = build(drafts, out=out, formats="pdf", section="ieep")
+    for entry in (out / ".reportgen" / "cache").rglob("*.bin"):
+        entry.write_bytes(entry.read_bytes()[:100])  # truncated: must be ignored, not trusted
+    (drafts / "text" / "ieep.md").write_text((drafts / "text" / "ieep.md").read_text(encoding="utf-8") + "\n",
+                                             encoding="utf-8")  # not up to date any more, same content
+    alone = build(drafts, out=out, formats="pdf", section="ieep", jobs=1)
+    assert alone.rendered and not alone.reused
+    assert alone.outputs[0].read_bytes() == parallel.outputs[0].read_bytes()
+
+
+def test_render_outputs_is_callable_without_a_cache(sample_report):
+    report, formatter = sample_report
+    rendered = render_outputs(report, formatter, Path(SAMPLE_2024), ("pdf",), jobs=1, section=None)
+    assert rendered.files["pdf"].startswith(b"%PDF") and rendered.layouts["pdf"]["front"] >= 2
+    assert set(rendered.layouts["pdf"]["sections"]) == {s.id for s in report.walk()}
