@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date
@@ -39,6 +40,19 @@ class NumberStyle:
     missing: str = MISSING
 
 
+@lru_cache(maxsize=65536)
+def _number(value: Decimal, decimals: int, signed: bool, locale: str) -> str:
+    # a report prints the same figures in tables, text, slides and charts: Babel once per figure
+    value = round_half_up(value, decimals)
+    if value == 0:
+        value = abs(value)  # never print "-0,00"
+    fraction = "." + "0" * decimals if decimals > 0 else ""
+    pattern = f"#,##0{fraction}"
+    if signed and value != 0:
+        pattern = f"+{pattern};-{pattern}"
+    return format_decimal(value, format=pattern, locale=locale)
+
+
 class Formatter:
     """Formats exact decimals for one report style. Pure: no state besides the style."""
 
@@ -50,14 +64,7 @@ class Formatter:
     def number(self, value: Decimal | int | None, decimals: int = 2, signed: bool = False) -> str:
         if value is None:
             return self.style.missing
-        value = round_half_up(Decimal(value), decimals)
-        if value == 0:
-            value = abs(value)  # never print "-0,00"
-        fraction = "." + "0" * decimals if decimals > 0 else ""
-        pattern = f"#,##0{fraction}"
-        if signed and value != 0:
-            pattern = f"+{pattern};-{pattern}"
-        return format_decimal(value, format=pattern, locale=self.style.locale)
+        return _number(Decimal(value), decimals, signed, self.style.locale)
 
     def integer(self, value: Decimal | int | None, signed: bool = False) -> str:
         return self.number(value, 0, signed)

@@ -26,12 +26,13 @@ from pathlib import Path
 
 from .cache import BuildCache
 from .charts import RenderedChart, chart_style
-from .content.model import ChartBlock, Report, Section
+from .content.model import ChartBlock, Report, Section, TextBlock
 from .digest import bundled_digest, digest, file_digest
 from .formatting import Formatter
 from .progress import Progress, Silent
-from .render.common import accessible_theme
+from .render.common import FOLIOS, accessible_theme
 from .render.pdf import PROFILES, PdfPiece
+from .resources import assets_dir
 
 LAYOUTS = {"pdf": "pdf", "slides": "slides"}  # output format → HTML layout
 STAGES = {"pdf": "Laying out the A4 pages", "slides": "Laying out the slide pages"}
@@ -39,6 +40,8 @@ FRONT_GUESS = 2  # cover and one page of contents, until a build has counted the
 PRIORITY_FIRST = float("inf")  # the deck (long, and ready at once) and the merges (the build waits on them)
 PRIORITY_CHART = 1e12  # charts before pages: the pages of their sections wait for them
 _FILE_URL = re.compile(r"file://[^\s\"'()<>]+")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_RELATIVE_SRC = re.compile(r"""\ssrc=["']([^"':#?]+)["']""")  # a narrative's image, inside the project
 
 
 # --- the work done in worker processes: module functions, so that they can be sent there
@@ -197,6 +200,7 @@ class _Run:
         self.charts: dict[str, RenderedChart] = {}
         self.layouts: dict[str, _Layout] = {}
         self.file_digests: dict[str, str] = {}
+        self.own_templates = (root / "templates").is_dir()
 
     # -- plumbing
 
@@ -321,31 +325,71 @@ class _Run:
         return {b.spec.id for s in section.walk() for b in s.blocks if isinstance(b, ChartBlock)}
 
     def _key(self, layout: _Layout, html: str) -> str:
-        files = []
-        for url in sorted(set(_FILE_URL.findall(html + layout.css))):
-            if url not in self.file_digests:
-                path = Path(urllib.parse.unquote(urllib.parse.urlparse(url).path))
-                self.file_digests[url] = file_digest(path) if path.is_file() else "missing"
-            files.append((url, self.file_digests[url]))
+        # the files the layout reads: a replaced image (same name) must not reuse the old page
+        urls = set(_FILE_URL.findall(html + layout.css))
+        urls.update((self.root / urllib.parse.unquote(src)).resolve().as_uri() for src in _RELATIVE_SRC.findall(html))
+        files = [(url, self._file_digest(url)) for url in sorted(urls)]
         return digest("page", LAYOUTS[layout.fmt], self._variant(layout), html, layout.css, files)
 
     def _variant(self, layout: _Layout) -> str:
         # the slide PDF is for screens: the archival profile concerns the A4 document
         return PROFILES[self.pdf_profile if layout.fmt == "pdf" else "standard"]
 
+    def _file_digest(self, url: str) -> str:
+        if url not in self.file_digests:
+            path = Path(urllib.parse.unquote(urllib.parse.urlparse(url).path))
+            self.file_digests[url] = file_digest(path) if path.is_file() else "missing"
+        return self.file_digests[url]
+
+    def _source_key(self, layout: _Layout, section: Section) -> str | None:
+        """A key of what a section's document is made of, known before its HTML is written:
+        a section whose sources did not change costs no templating at all. Only reportgen's
+        own templates are known to read nothing but the section and the report's metadata;
+        a project's templates may read the whole report, so their pieces are keyed on the HTML."""
+        if self.own_templates:
+            return None
+        html = "".join(block.narrative.html for inner in section.walk() for block in inner.blocks
+                       if isinstance(block, TextBlock))
+        images = sorted({(self.root / urllib.parse.unquote(src)).resolve().as_uri()
+                         for src in _RELATIVE_SRC.findall(html)})
+        charts = [(chart, self.charts[chart].svg) for chart in sorted(self._charts_of(section))]
+        return digest("page_source", LAYOUTS[layout.fmt], self._variant(layout), layout.css, str(self.root),
+                      str(assets_dir()), bundled_digest(), self.report.meta, self.formatter, section, charts,
+                      [(url, self._file_digest(url)) for url in images])
+
+    def _known_piece(self, source: str | None) -> PdfPiece | None:
+        entry = self.cache.get("page_source", source) if source else None
+        page = entry[1].get("page") if entry else None
+        if not isinstance(page, str) or not _DIGEST.fullmatch(page):  # the cache is on disk: checked
+            return None
+        return _piece_from_cache(self.cache.get("page", page))
+
     def _schedule_ready(self, layout: _Layout) -> None:
         ready = [i for i, section in enumerate(layout.sections)
                  if i not in layout.scheduled and self._charts_of(section) <= self.charts.keys()]
+        documents = {}
+        for index in ready:
+            section = layout.sections[index]
+            source = self._source_key(layout, section)
+            piece = self._known_piece(source)
+            if piece is not None:
+                layout.scheduled.add(index)
+                self.out.reused += 1
+                self._piece_done(layout, index, piece)
+            else:
+                documents[index] = (layout.renderer.document(front=False, sections=[section]), source)
         # the longest documents first, so that no big piece is left for the end
-        documents = {i: layout.renderer.document(front=False, sections=[layout.sections[i]]) for i in ready}
-        for index in sorted(ready, key=lambda i: -len(documents[i])):
+        for index in sorted(documents, key=lambda i: -len(documents[i][0])):
             layout.scheduled.add(index)
-            self._lay_out(layout, documents[index], layout.sections[index].id,
-                          lambda piece, i=index: self._piece_done(layout, i, piece))
+            html, source = documents[index]
+            self._lay_out(layout, html, layout.sections[index].id,
+                          lambda piece, i=index: self._piece_done(layout, i, piece), source=source)
 
     def _lay_out(self, layout: _Layout, html: str, name: str, then: Callable[[PdfPiece], None],
-                 priority: float | None = None) -> None:
+                 priority: float | None = None, source: str | None = None) -> None:
         key = self._key(layout, html)
+        if source:  # next time, found from the sources alone
+            self.cache.put("page_source", source, b"", {"page": key})
         piece = _piece_from_cache(self.cache.get("page", key))
         if piece is not None:
             self.out.reused += 1
@@ -400,8 +444,6 @@ class _Run:
         self._merge(layout)
 
     def _merge(self, layout: _Layout) -> None:
-        from .render.folio import FOLIOS
-
         self.progress.done(STAGES[layout.fmt])
         pieces = [layout.pieces[i] for i in range(len(layout.sections))]
         name = LAYOUTS[layout.fmt]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..content.model import Column
@@ -201,3 +202,23 @@ def accessible_theme(theme: Theme) -> Theme:
 
 def iso_date(value: _dt.date | None) -> str:
     return value.isoformat() if value else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Folio:
+    text: str  # with {page} and {pages}
+    style: str  # the bundled font's style: Regular, SemiBold, Bold
+    size: float  # points
+    right_mm: float  # the right page margin: the number ends there
+    bottom_mm: float  # the bottom page margin: the number is centred in it
+
+    def label(self, page: int, pages: int) -> str:
+        return self.text.format(page=page, pages=pages)
+
+
+# Page numbers are drawn on the merged PDF (render.folio); the stylesheets take their page
+# margins from here, so that the number sits in the margin box
+FOLIOS = {
+    "pdf": Folio("Pagina {page} di {pages}", "Regular", 8, right_mm=18, bottom_mm=20),
+    "slides": Folio("{page}", "SemiBold", 10, right_mm=16, bottom_mm=14),
+}

@@ -17,29 +17,11 @@ import pikepdf
 from fontTools import subset
 
 from ..resources import font_path
+from .common import Folio
 from .fonts import _without_layout_tables
 
 MM = 72 / 25.4
 FONT_RESOURCE = pikepdf.Name("/RGfolio")
-
-
-@dataclass(frozen=True, slots=True)
-class Folio:
-    text: str  # with {page} and {pages}
-    style: str  # the bundled font's style: Regular, SemiBold, Bold
-    size: float  # points
-    right_mm: float  # the right page margin: the number ends there
-    bottom_mm: float  # the bottom page margin: the number is centred in it
-
-    def label(self, page: int, pages: int) -> str:
-        return self.text.format(page=page, pages=pages)
-
-
-# The page margins of the stylesheets come from here too, so the number sits in the margin box
-FOLIOS = {
-    "pdf": Folio("Pagina {page} di {pages}", "Regular", 8, right_mm=18, bottom_mm=20),
-    "slides": Folio("{page}", "SemiBold", 10, right_mm=16, bottom_mm=14),
-}
 
 
 @dataclass(frozen=True, slots=True)

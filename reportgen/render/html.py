@@ -20,8 +20,7 @@ from ..content.model import Report, Section
 from ..errors import InputError, Location
 from ..formatting import Formatter
 from ..resources import assets_dir, templates_dir
-from .common import accessible_theme, cell_text, header_text, iso_date, tone
-from .folio import FOLIOS
+from .common import FOLIOS, accessible_theme, cell_text, header_text, iso_date, tone
 
 
 def css_string(value: object) -> Markup:

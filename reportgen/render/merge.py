@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from .folio import Folio, add_page_numbers
+from .common import Folio
+from .folio import add_page_numbers
 from .fonts import merge_fonts
 from .pdf import PdfPiece
 from .pdfpost import Attachment, add_header_scope, attach, declare_pdfua

@@ -8,6 +8,7 @@ processes render in parallel and a cache keeps; :mod:`reportgen.render.merge` jo
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import urllib.parse
@@ -77,6 +78,9 @@ def _page_name(page) -> str:
 
 
 _STYLESHEETS: dict[tuple[str, str], tuple[object, object, tuple[str, ...]]] = {}
+# let go before the interpreter tears modules down: WeasyPrint's font configuration cleans up
+# through them, and would print an ignored exception at exit
+atexit.register(_STYLESHEETS.clear)
 
 
 def _stylesheet(css: str, project_root: Path, fetcher):

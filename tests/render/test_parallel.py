@@ -16,7 +16,7 @@ from reportgen.content import build_report, formatter_for
 from reportgen.engine import compute
 from reportgen.load import load_project
 from reportgen.pipeline import render_outputs
-from reportgen.render.folio import FOLIOS
+from reportgen.render.common import FOLIOS
 from reportgen.render.html import HtmlRenderer
 from reportgen.render.merge import merge_pieces
 from reportgen.render.pdf import render_pdf
@@ -164,3 +164,26 @@ def test_render_outputs_is_callable_without_a_cache(sample_report):
     rendered = render_outputs(report, formatter, Path(SAMPLE_2024), ("pdf",), jobs=1, section=None)
     assert rendered.files["pdf"].startswith(b"%PDF") and rendered.layouts["pdf"]["front"] >= 2
     assert set(rendered.layouts["pdf"]["sections"]) == {s.id for s in report.walk()}
+
+
+def _png(colour: str) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_replacing_a_narrative_image_lays_out_its_section_again(mini_project, tmp_path):
+    (mini_project / "img").mkdir()
+    (mini_project / "img" / "org chart.png").write_bytes(_png("red"))
+    narrative = mini_project / "text" / "risultati.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n![Organigramma](img/org%20chart.png)\n",
+                         encoding="utf-8")
+    out = tmp_path / "out"
+    first = build(mini_project, out=out, formats="pdf").outputs[0].read_bytes()
+    (mini_project / "img" / "org chart.png").write_bytes(_png("blue"))  # same name, same text
+    again = build(mini_project, out=out, formats="pdf")
+    assert "pdf:risultati" in again.rendered
+    cold = build(mini_project, out=tmp_path / "cold", formats="pdf", cache=False).outputs[0].read_bytes()
+    assert again.outputs[0].read_bytes() == cold != first
