@@ -35,24 +35,15 @@ def _struct_root(pdf: pikepdf.Pdf):
     return pdf.Root.get("/StructTreeRoot")
 
 
-def _nums(tree) -> list[tuple[int, object]]:
-    """The (key, value) pairs of a number tree (flat or with kids)."""
+def _leaves(tree, kind: str = "/Nums") -> list[tuple[object, object]]:
+    """The (key, value) pairs of a number tree (``/Nums``) or a name tree (``/Names``), flat
+    or with kids."""
     pairs = []
-    if "/Nums" in tree:
-        nums = tree.Nums
-        pairs += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2)]
+    if kind in tree:
+        items = tree[kind]
+        pairs += [(items[i], items[i + 1]) for i in range(0, len(items), 2)]
     for kid in tree.get("/Kids", []):
-        pairs += _nums(kid)
-    return pairs
-
-
-def _names(tree) -> list[tuple[bytes, object]]:
-    pairs = []
-    if "/Names" in tree:
-        names = tree.Names
-        pairs += [(bytes(names[i]), names[i + 1]) for i in range(0, len(names), 2)]
-    for kid in tree.get("/Kids", []):
-        pairs += _names(kid)
+        pairs += _leaves(kid, kind)
     return pairs
 
 
@@ -103,7 +94,7 @@ class _Merger:
         offset = self.next_key
         root = _struct_root(source)
         if root is not None:
-            pairs = _nums(root.ParentTree) if "/ParentTree" in root else []
+            pairs = [(int(k), v) for k, v in _leaves(root.ParentTree)] if "/ParentTree" in root else []
             for key, value in pairs:
                 self.parent_tree.append((key + offset, self._copy(source, value)))
             self.next_key = offset + (max((k for k, _ in pairs), default=-1) + 1)
@@ -117,9 +108,9 @@ class _Merger:
                 self._adopt_document(self._copy(source, document))
         names = source.Root.get("/Names")
         if names is not None and "/Dests" in names:
-            for name, destination in _names(names.Dests):
+            for name, destination in _leaves(names.Dests, "/Names"):
                 # a later piece holds the real anchor of a name the contents only stood in for
-                self.destinations[name] = self._copy(source, destination)
+                self.destinations[bytes(name)] = self._copy(source, destination)
         for item in _outline_items(source):
             self.outline.append(self._copy(source, item))
 
