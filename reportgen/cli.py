@@ -204,9 +204,9 @@ def export_command(project: Path, out: Path, quiet: bool) -> None:
       datapackage.json    Frictionless tabular data package: fields, types, units, licence
                           (open_data.license in report.yaml, default CC-BY-4.0)
 
-    The folder belongs to reportgen: files are replaced atomically (a failed export leaves
-    the previous ones intact), and any other file in it, such as the CSV of a table no
-    longer in the report, is deleted. Same inputs, same bytes.
+    Files are replaced atomically (a failed export leaves the previous ones intact); a file
+    an earlier export wrote and this one does not, such as the CSV of a table no longer in
+    the report, is deleted; any other file in the folder is left alone. Same inputs, same bytes.
     """
     from .export import export_project
 

@@ -40,6 +40,7 @@ from .content.model import Column, Report, Section, TableBlock
 from .engine import Figure
 from .errors import InputError
 from .load.config import DEFAULT_LICENSE, License
+from .progress import Progress, as_progress
 from .render.common import header_text
 
 ROW_KINDS = {"data": "dato", "subtotal": "subtotale", "total": "totale"}
@@ -50,9 +51,6 @@ INDEX_SHEET = "Indice"
 DIALECT = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True, "header": True}
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _NAME_FORBIDDEN = re.compile(r"[^a-z0-9._-]+")
-
-Progress = Callable[[str], None]
-
 
 @dataclass(frozen=True, slots=True)
 class ExportField:
@@ -442,35 +440,48 @@ def export_folder(out: str | Path, name: str) -> Path:
     return Path(out) / f"{name}-data"
 
 
-def export_project(project: str | Path, out: str | Path = "output", progress: Progress | None = None) -> ExportResult:
+def _exported_before(folder: Path) -> set[str]:
+    """The files an earlier export wrote into ``folder``: its datapackage.json and what that lists."""
+    try:
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        names = {"datapackage.json", *(str(r["path"]) for r in package.get("resources", []))}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return set()
+    # plain names inside the folder only: the file is on disk, anyone may have edited it
+    return {name for name in names if name and "/" not in name and "\\" not in name and not name.startswith(".")}
+
+
+def export_project(project: str | Path, out: str | Path = "output", progress: Progress | Callable[[str], None] | None = None) -> ExportResult:
     """Validate and compute PROJECT and write its tables to ``OUT/<name>-data/``.
 
-    The folder belongs to the export: files are replaced atomically (a failed export leaves
-    the previous ones intact), then every other file in it (a table no longer in the
-    report) is removed. Raises :class:`~reportgen.errors.InputErrors` for an invalid project.
+    Files are replaced atomically (a failed export leaves the previous ones intact), then the
+    files an earlier export wrote that this one did not (a table no longer in the report) are
+    removed; any other file in the folder is left alone. Raises :class:`~reportgen.errors.InputErrors` for an invalid project.
     """
     from .content import build_report
     from .engine import compute
     from .load import load_project
     from .output import write_all
 
-    note = progress or (lambda stage: None)
-    note("Reading and validating the project")
+    progress = as_progress(progress)
+    progress.stage("Reading and validating the project")
     loaded = load_project(Path(project).resolve())
-    note("Computing the figures")
+    progress.stage("Computing the figures")
     result = compute(loaded)
-    note("Assembling the content")
+    progress.stage("Assembling the content")
     report = build_report(loaded, result)
-    note("Exporting the tables")
+    progress.stage("Exporting the tables")
     files = export_tables(report, loaded.config.license)
     folder = export_folder(out, loaded.config.name)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder} exists and is not a folder")
-    note("Writing the files")
+    earlier = _exported_before(folder)
+    progress.stage("Writing the files")
     written = write_all({folder / name: data for name, data in files.items()})
     removed = []
-    for path in sorted(folder.iterdir()):
-        if path.name not in files and (path.is_file() or path.is_symlink()):
+    for name in sorted(earlier - files.keys()):  # only what an earlier export wrote: never a user's file
+        path = folder / name
+        if path.is_file() and not path.is_symlink():
             path.unlink()
             removed.append(path)
     warnings = [*loaded.notes, *(str(c) for c in result.checks if not c.ok), *result.warnings]

@@ -427,6 +427,10 @@ def _content_type(path: Path) -> str:
     if known:
         return known
     guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if not guessed.startswith(("image/", "font/", "text/plain", "text/csv", "text/css")):
+        # a project's script or page (a template may refer to one) is served as bytes: with
+        # nosniff the browser never runs it on the preview's origin
+        return "application/octet-stream"
     return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
 
 
@@ -494,7 +498,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _file(self, base: Path, relative: str, send_body: bool) -> None:
         try:
             path = safe_file(base, relative)
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, OSError):  # a name too long, a folder not readable
             path = None
         if path is None:
             return self._text(404, "Not found.\n", send_body)

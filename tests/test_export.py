@@ -25,6 +25,7 @@ from reportgen.engine import compute
 from reportgen.errors import InputErrors
 from reportgen.export import export_project, export_tables, sheet_names, table_csvs
 from reportgen.load import load_project
+from reportgen.progress import Silent
 from reportgen.render.common import header_text
 from tests.conftest import MINI_CSV, MINI_REPORT, MINI_SCHEMA, SAMPLE_2024, write_project
 
@@ -259,8 +260,14 @@ def test_a_table_removed_from_report_yaml_disappears_on_rerun(sample_copy, tmp_p
     text = config.read_text(encoding="utf-8")
     assert text.count("          - table: cruscotto\n") == 1
     config.write_text(text.replace("          - table: cruscotto\n", ""), encoding="utf-8")
-    second = export_project(sample_copy, out=tmp_path)
+    mine = first.folder / "appunti.csv"  # the user's own files are never touched
+    mine.write_text("nota\n", encoding="utf-8")
+    (first.folder / "link.csv").symlink_to(mine)
+    second = export_project(sample_copy, out=tmp_path, progress=Silent())
     assert second.removed == [gone] and not gone.exists()
+    assert mine.read_text(encoding="utf-8") == "nota\n" and (first.folder / "link.csv").is_symlink()
+    mine.unlink()
+    (first.folder / "link.csv").unlink()
     assert len(list(second.folder.glob("*.csv"))) == len(list(first.files)) - 3
     assert "cruscotto-qualita--cruscotto" not in [r["name"] for r in package(second)["resources"]]
     assert "11.8 cruscotto" not in openpyxl.load_workbook(second.folder / "relazione-2024.xlsx").sheetnames
@@ -355,6 +362,6 @@ def test_cli_prints_the_paths_and_says_it_owns_the_folder(mini_project, tmp_path
     quiet = runner.invoke(main, ["export", str(mini_project), "-o", str(tmp_path), "-q"], catch_exceptions=False)
     assert quiet.stderr == "" and len(quiet.stdout.splitlines()) == 3
     text = " ".join(runner.invoke(main, ["export", "--help"]).output.split())
-    assert "belongs to reportgen" in text and "is deleted" in text and "--out" in text
+    assert "is deleted" in text and "any other file in the folder is left alone" in text and "--out" in text
     broken = runner.invoke(main, ["export", str(tmp_path / "missing"), "-o", str(tmp_path)])
     assert broken.exit_code == 2

@@ -139,12 +139,20 @@ def test_only_files_inside_the_assets_and_the_project_are_served(preview):
         "/_project//etc/passwd", "/_project/%2Fetc%2Fpasswd", "/_project/leak.txt", "/_project/data/up/secret.txt",
         "/_project/.env", "/_project/text", "/_project/", "/_assets/fonts", "/_project/text/%00premessa.md",
         "/_project/text\\..\\..\\secret.txt", "/_project/%ff%fe", "/etc/passwd", "/pyproject.toml",
-        "/_project/data/nonexistent.csv",
+        "/_project/data/nonexistent.csv", "/_project/" + "a" * 300,  # a name too long for the filesystem
     ]
     for path in refused:
         status, body, _ = fetch(preview, path)
         assert status == 404, path
         assert b"root:" not in body and b"segreto" not in body and b"[project]" not in body
+
+
+def test_a_projects_scripts_and_pages_are_served_as_bytes_never_run(preview):
+    for name in ("x.js", "x.html", "x.xhtml", "x.mjs"):
+        (preview.root / name).write_text("fetch('/_project/report.yaml')", encoding="utf-8")
+        status, _, headers = fetch(preview, f"/_project/{name}")
+        assert status == 200 and headers["Content-Type"] == "application/octet-stream", name
+        assert headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_answers_only_to_loopback_host_names(preview):

@@ -71,3 +71,9 @@ class TextMeasure:
 
     def line_height(self, spacing: float = 1.2) -> float:
         return self.size * spacing
+
+    def cell_line_height(self) -> float:
+        """A line in a table cell: viewers lay it out by the font's own ascent and descent
+        (1,52 em for Titillium Web, measured in LibreOffice), not by 1,2 em as in a text box."""
+        ascent, descent = self.font.getmetrics()
+        return max((ascent + descent) / _SCALE, self.line_height())

@@ -477,7 +477,7 @@ def _column_widths(block: TableBlock, texts: list[list[str]], headers: list[str]
 def _row_height(cells: list[str], widths: list[float], size: float, bold: bool = False) -> float:
     measure = TextMeasure(size, bold=bold)
     lines = max(measure.lines(text, w - CELL_SIDE_PT) for text, w in zip(cells, widths))
-    return lines * measure.line_height(1.2) + CELL_PAD_PT
+    return lines * measure.cell_line_height() + CELL_PAD_PT
 
 
 @dataclass
@@ -610,6 +610,8 @@ def _write_cell(tc, text: str, right: bool, size: str, bold: bool, font: str | N
         if font:
             etree.SubElement(run_properties, _A_LATIN).set("typeface", font)
         etree.SubElement(run, _A_T).text = text
+    # an empty cell too: without it a viewer sizes the row for its default 18 pt
+    etree.SubElement(paragraph, _A_END).set("sz", size)
     if fill:
         etree.SubElement(etree.SubElement(properties, _A_SOLID), _A_SRGB).set("val", fill)
     return True
@@ -627,6 +629,7 @@ def _write_cell_pptx(cell, text: str, right: bool, size: float, bold: bool, font
                 run.font.name = font
             if colour:
                 run.font.color.rgb = RGBColor.from_string(colour)
+        paragraph._p.get_or_add_endParaRPr().set("sz", str(round(size * 100)))
     if fill:
         cell.fill.solid()
         cell.fill.fore_color.rgb = RGBColor.from_string(fill)

@@ -102,3 +102,31 @@ def test_a_total_row_never_stands_alone_on_a_slide(deck):
             if shape.has_table:
                 body = [row.cells[0].text for row in list(shape.table.rows)[1:]]
                 assert not (len(body) == 1 and body[0].lower().startswith(("totale", "ieep"))), body
+
+
+def test_table_rows_are_as_tall_as_a_viewer_draws_them(deck):
+    """Viewers size a cell's line by the font's ascent and descent (1,52 em for Titillium Web)
+    and an empty cell by its paragraph-end size: a row estimated shorter pushes the table
+    into the footer (seen in LibreOffice before these rows were measured so)."""
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
+    _, prs = deck
+    tables = 0
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if not shape.has_table:
+                continue
+            tables += 1
+            sizes = {run.font.size for row in shape.table.rows for cell in row.cells
+                     for p in cell.text_frame.paragraphs for run in p.runs}
+            [size] = sizes  # one size per table
+            for row in shape.table.rows:
+                assert row.height >= Pt(size.pt * 1.52 + 7.2) - 1
+                for tc in row._tr.tc_lst:
+                    if tc.get("hMerge"):
+                        continue  # covered by the cell it is merged into
+                    for p in tc.txBody.findall(qn("a:p")):
+                        assert p.find(qn("a:endParaRPr")).get("sz") == str(size.centipoints)
+            assert shape.top + shape.height <= prs.slide_height - Pt(27)  # above the slide number
+    assert tables > 50
