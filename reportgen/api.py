@@ -78,7 +78,9 @@ def read_page_map(out: Path, name: str) -> dict[str, dict]:
         return {}
     valid = {}
     for layout, pages in data.items() if isinstance(data, dict) else ():
-        sections = pages.get("sections") if isinstance(pages, dict) else None
+        if not isinstance(pages, dict):  # a map of an older version, or damaged
+            continue
+        sections = pages.get("sections")
         # the numbers end up in the PDF: only well-formed ones are trusted
         if (isinstance(pages.get("pages"), int) and isinstance(sections, dict)
                 and all(isinstance(v, int) and not isinstance(v, bool) for v in sections.values())):

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from . import __version__
 
-# Where a figure came from is shown by the diff, never printed in a report
-NOT_PRINTED = frozenset({"deps", "formula", "source"})
+# Where a figure came from is shown by the diff, never printed in a report (its formula is
+# not printed either, but it decides whether a figure is judged better or worse)
+NOT_PRINTED = frozenset({"deps", "source"})
 
 
 def _feed(h, value, skip: frozenset[str]) -> None:
@@ -78,7 +79,8 @@ def tool_versions() -> tuple[str, ...]:
     from importlib.metadata import PackageNotFoundError, version
 
     found = [f"reportgen={__version__}", f"code={_code_digest()}"]
-    for name in ("weasyprint", "pydyf", "python-pptx", "matplotlib", "pikepdf", "fonttools", "openpyxl"):
+    for name in ("weasyprint", "pydyf", "python-pptx", "matplotlib", "pikepdf", "fonttools", "openpyxl", "babel",
+                 "jinja2", "markdown-it-py"):
         try:
             found.append(f"{name}={version(name)}")
         except PackageNotFoundError:

@@ -272,7 +272,7 @@ class _Run:
         style = chart_style(self.report.meta.theme, self.formatter)
         missing = []
         for spec in specs:
-            key = digest("chart", spec, style)
+            key = digest("chart", spec, style, bundled_digest())  # the fonts the labels are set in
             cached = self.cache.get("chart", key)
             if cached is not None:
                 self.out.reused += 1

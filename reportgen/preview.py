@@ -134,9 +134,9 @@ class ChartCache:
     def key(spec, theme, formatter) -> str:
         # the build cache's key: what a chart prints, not where its figures came from
         from .charts import chart_style
-        from .digest import digest
+        from .digest import bundled_digest, digest
 
-        return digest("chart", spec, chart_style(theme, formatter))
+        return digest("chart", spec, chart_style(theme, formatter), bundled_digest())
 
     def render(self, specs: list, theme, formatter) -> tuple[dict, int]:
         """Return ({chart id: RenderedChart}, how many had to be drawn)."""

@@ -47,6 +47,30 @@ def _leaves(tree, kind: str = "/Nums") -> list[tuple[object, object]]:
     return pairs
 
 
+def _prefix_ids(root, prefix: bytes) -> None:
+    """Structure element IDs are unique within one piece only (WeasyPrint names a table's
+    header cells after the table's object number, and numbers restart in every piece): they
+    are prefixed, with the /Headers attributes of the cells that refer to them."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root.get("/K")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+            continue
+        if not isinstance(node, pikepdf.Dictionary) or (node.is_indirect and node.objgen in seen):
+            continue
+        if node.is_indirect:
+            seen.add(node.objgen)
+        if "/ID" in node:
+            node.ID = pikepdf.String(prefix + bytes(node.ID))
+        if "/Headers" in node and not node.get("/S"):  # an attribute object (/O /Table)
+            node.Headers = pikepdf.Array([pikepdf.String(prefix + bytes(h)) for h in node.Headers])
+        for key in ("/A", "/K"):
+            if key in node:
+                stack.append(node[key])
+
+
 def _outline_items(pdf: pikepdf.Pdf) -> list:
     outlines = pdf.Root.get("/Outlines")
     items, item = [], outlines.get("/First") if outlines is not None else None
@@ -65,12 +89,16 @@ class _Merger:
         self.part = None  # its Part (the HTML main element), shared by the pieces
         self.destinations: dict[bytes, object] = {}
         self.outline: list = []
+        self.pieces = 0  # added after the first
 
     def add(self, piece: pikepdf.Pdf) -> None:
         if self.pdf is None:
             self.pdf = piece
             self._adopt(piece, list(piece.pages))
             return
+        self.pieces += 1
+        if (root := _struct_root(piece)) is not None:
+            _prefix_ids(root, b"p%d-" % self.pieces)
         pages = []
         for page in piece.pages:
             self.pdf.pages.append(page)

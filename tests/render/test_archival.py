@@ -137,3 +137,27 @@ def test_profile_from_report_yaml_and_its_errors(tmp_path):
     with pikepdf.open(built.outputs[0]) as pdf:
         assert 'pdfaid:part="3"' in pdf.Root.Metadata.read_bytes().decode("utf-8")
         assert len(pdf.Root.AF) == 1
+
+
+def test_structure_ids_are_unique_and_every_header_reference_resolves(built_sample):
+    pdf = pikepdf.open(next(p for p in built_sample.outputs if p.suffix == ".pdf"))
+    ids, headers, seen, stack = [], [], set(), [pdf.Root.StructTreeRoot.K]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+            continue
+        if not isinstance(node, pikepdf.Dictionary) or (node.is_indirect and node.objgen in seen):
+            continue
+        if node.is_indirect:
+            seen.add(node.objgen)
+        if "/ID" in node:
+            ids.append(bytes(node.ID))
+        attributes = node.get("/A")
+        for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                headers += [bytes(h) for h in attribute.Headers]
+        if "/K" in node:
+            stack.append(node.K)
+    assert len(ids) > 100 and len(set(ids)) == len(ids)  # pieces merged: numbers restart in each
+    assert headers and set(headers) <= set(ids)
