@@ -109,6 +109,8 @@ def build(project: str | Path, out: str | Path = "output", formats: str | Iterab
     from .pipeline import Workers
     from .uptodate import fingerprint, previous_build
 
+    if pdf_profile is not None and pdf_profile not in PDF_PROFILES:
+        raise InputError(f"unknown PDF profile '{pdf_profile}'; use {', '.join(PDF_PROFILES)}")
     progress = as_progress(progress)
     root, out = Path(project).resolve(), Path(out)
     options = {"formats": formats if formats is None or isinstance(formats, str) else ",".join(formats),
@@ -148,8 +150,6 @@ def _build(root: Path, out: Path, formats, section: str | None, progress: Progre
     warnings = [*loaded.notes, *result.warnings]
     paths = output_paths(loaded, out, chosen, section)
     store = BuildCache(out / STATE_FOLDER / "cache" if cache else None)
-    if pdf_profile is not None and pdf_profile not in PDF_PROFILES:
-        raise InputError(f"unknown PDF profile '{pdf_profile}'; use {', '.join(PDF_PROFILES)}")
     rendered = render_outputs(report, formatter, root, chosen, page_map=read_page_map(out, loaded.config.name),
                               section=section, workers=workers, cache=store, progress=progress,
                               pdf_profile=pdf_profile or loaded.config.pdf_profile)

@@ -26,11 +26,6 @@ class BuildCache:
     def __init__(self, folder: Path | None, limit: int = DEFAULT_LIMIT):
         self.folder = folder
         self.limit = limit
-        self.hits = self.misses = 0
-
-    @property
-    def enabled(self) -> bool:
-        return self.folder is not None
 
     def _path(self, kind: str, key: str, suffix: str) -> Path:
         if not _KEY.match(key) or not kind.isidentifier():
@@ -46,12 +41,9 @@ class BuildCache:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             data = data_path.read_bytes()
         except (OSError, ValueError):
-            self.misses += 1
             return None
         if not isinstance(meta, dict) or meta.get("size") != len(data):
-            self.misses += 1
             return None
-        self.hits += 1
         try:
             os.utime(meta_path)  # recently used: kept when the cache is pruned
         except OSError:

@@ -484,5 +484,5 @@ def export_project(project: str | Path, out: str | Path = "output", progress: Pr
         if path.is_file() and not path.is_symlink():
             path.unlink()
             removed.append(path)
-    warnings = [*loaded.notes, *(str(c) for c in result.checks if not c.ok), *result.warnings]
+    warnings = result.notes(loaded)
     return ExportResult(folder, written, removed, warnings)

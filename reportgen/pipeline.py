@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import BuildCache
-from .charts import RenderedChart, chart_style
+from .charts import RenderedChart, chart_style, draw_chart
 from .content.model import ChartBlock, Report, Section, TextBlock
 from .digest import bundled_digest, digest, file_digest
 from .formatting import Formatter
@@ -36,7 +36,6 @@ from .resources import assets_dir
 
 LAYOUTS = {"pdf": "pdf", "slides": "slides"}  # output format → HTML layout
 STAGES = {"pdf": "Laying out the A4 pages", "slides": "Laying out the slide pages"}
-FRONT_GUESS = 2  # cover and one page of contents, until a build has counted them
 PRIORITY_FIRST = float("inf")  # the deck (long, and ready at once) and the merges (the build waits on them)
 PRIORITY_CHART = 1e12  # charts before pages: the pages of their sections wait for them
 _FILE_URL = re.compile(r"file://[^\s\"'()<>]+")
@@ -45,12 +44,6 @@ _RELATIVE_SRC = re.compile(r"""\ssrc=["']([^"':#?]+)["']""")  # a narrative's im
 
 
 # --- the work done in worker processes: module functions, so that they can be sent there
-
-
-def _draw_chart(spec, style) -> bytes:
-    from .charts.mpl import render
-
-    return render(spec, style, False)[0]
 
 
 def _lay_out(html: str, css: str, root: Path, variant: str | None) -> PdfPiece:
@@ -201,6 +194,7 @@ class _Run:
         self.layouts: dict[str, _Layout] = {}
         self.file_digests: dict[str, str] = {}
         self.own_templates = (root / "templates").is_dir()
+        self.section_digests: dict[str, str] = {}
 
     # -- plumbing
 
@@ -244,8 +238,9 @@ class _Run:
     def _deck(self) -> None:
         theme = self.report.meta.theme
         files = [self.root / name for name in (theme.logo, theme.pptx_template) if name]
-        key = digest("deck", self.report, self.formatter, [file_digest(p) for p in files if p.is_file()],
-                     bundled_digest())
+        report = self.report  # each section hashed once per build: the pages' keys reuse it
+        key = digest("deck", report.meta, report.partial, [self._section_digest(s) for s in report.sections],
+                     self.formatter, [file_digest(p) for p in files if p.is_file()], bundled_digest())
         self.progress.stage("Writing the PowerPoint deck", 1)
         cached = self.cache.get("deck", key)
         if cached is not None:
@@ -282,8 +277,8 @@ class _Run:
         if missing:
             self.progress.stage("Drawing the charts", len(missing))
         for spec, key in missing:
-            self._submit(PRIORITY_CHART, lambda svg, spec=spec, key=key: self._chart_done(spec, key, svg),
-                         _draw_chart, spec, style)
+            self._submit(PRIORITY_CHART, lambda drawn, spec=spec, key=key: self._chart_done(spec, key, drawn[0]),
+                         draw_chart, spec, style)
 
     def _chart_done(self, spec, key: str, svg: bytes) -> None:
         self.out.rendered.append(f"chart:{spec.id}")
@@ -309,16 +304,12 @@ class _Run:
         self.layouts[fmt] = layout
         self.progress.stage(STAGES[fmt], len(layout.sections) + (0 if self.report.partial else 1))
         if not self.report.partial and layout.front_pages is None:
-            if layout.sections:
-                # how long the contents are does not depend on the numbers they print: counted now, in
-                # parallel, the contents are laid out once the sections are done, not twice
-                placeholders = {section.id: 888 for section in self.report.walk()}
-                html = layout.renderer.document(front=True, sections=[], toc_pages=placeholders)
-                self._lay_out(layout, html, "front-count", lambda piece: self._front_counted(layout, piece),
-                              PRIORITY_CHART)
-            else:
-                layout.front_pages = FRONT_GUESS
-                self._front(layout)
+            # how long the contents are does not depend on the numbers they print: counted now, in
+            # parallel, the contents are laid out once the sections are done, not twice
+            placeholders = {section.id: 888 for section in self.report.walk()}
+            html = layout.renderer.document(front=True, sections=[], toc_pages=placeholders)
+            self._lay_out(layout, html, "front-count", lambda piece: self._front_counted(layout, piece),
+                          PRIORITY_CHART)
         self._schedule_ready(layout)
 
     def _charts_of(self, section: Section) -> set[str]:
@@ -341,6 +332,11 @@ class _Run:
             self.file_digests[url] = file_digest(path) if path.is_file() else "missing"
         return self.file_digests[url]
 
+    def _section_digest(self, section: Section) -> str:
+        if section.id not in self.section_digests:
+            self.section_digests[section.id] = digest(section)
+        return self.section_digests[section.id]
+
     def _source_key(self, layout: _Layout, section: Section) -> str | None:
         """A key of what a section's document is made of, known before its HTML is written:
         a section whose sources did not change costs no templating at all. Only reportgen's
@@ -354,7 +350,8 @@ class _Run:
                          for src in _RELATIVE_SRC.findall(html)})
         charts = [(chart, self.charts[chart].svg) for chart in sorted(self._charts_of(section))]
         return digest("page_source", LAYOUTS[layout.fmt], self._variant(layout), layout.css, str(self.root),
-                      str(assets_dir()), bundled_digest(), self.report.meta, self.formatter, section, charts,
+                      str(assets_dir()), bundled_digest(), self.report.meta, self.formatter,
+                      self._section_digest(section), charts,
                       [(url, self._file_digest(url)) for url in images])
 
     def _known_piece(self, source: str | None) -> PdfPiece | None:

@@ -392,7 +392,7 @@ class Builder:
         except TemplateError as exc:
             name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "preview/screen.css.j2"
             raise InputError(f"template error: {exc}", Location(str(name), line=getattr(exc, "lineno", None))) from None
-        warnings = [*loaded.notes, *result.warnings, *(str(c) for c in result.checks if not c.ok)]
+        warnings = result.notes(loaded)
         head = (f'\n<link rel="stylesheet" href="/_preview/report.css?build={number}">'
                 f'\n<link rel="stylesheet" href="/_preview/screen.css?build={number}">'
                 f"\n{_reload_tag(number, server_id, keep=True)}\n")

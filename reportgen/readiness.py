@@ -33,12 +33,11 @@ from .engine import EngineResult, compute
 from .engine.checks import CheckResult
 from .engine.outcomes import outcome_columns
 from .errors import Location
-from .formatting import Formatter
+from .formatting import NBSP, Formatter
 from .load import LoadedProject, load_project
 from .load.config import DFP_PARTS, ProjectConfig
 
 REPORT_YAML = "report.yaml"
-_NBSP = "\u00a0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +146,7 @@ def _missed_targets(loaded: LoadedProject, result: EngineResult, formatter: Form
                 if isinstance(reason, str) and reason.strip():
                     continue
                 label = row.value(schema.label_column) if schema.label_column else None
-                named = f"{figure.id} = {formatter.figure(figure)}".replace(_NBSP, " ")
+                named = f"{figure.id} = {formatter.figure(figure)}".replace(NBSP, " ")
                 if label not in (None, "") and str(label) != row.id:
                     named += f" ('{label}')"
                 if outcome.reason:
@@ -178,11 +177,7 @@ def _check_values(loaded: LoadedProject, checks: list[CheckResult]) -> list[Find
         schema = loaded.schemas.get(check.table)
         path = next((c.path for c in schema.checks if (c.row, c.column, c.published) ==
                      (check.row, check.column, check.published)), "checks") if schema else "checks"
-        computed = "nothing" if check.computed is None else f"{check.computed.normalize():f}"
-        found.append(Finding("check-value", f"{path}: check value of table '{check.table}', row '{check.row}', "
-                                            f"column '{check.column}': published {check.published}, computed "
-                                            f"{computed} (tolerance {check.tolerance.normalize():f})",
-                             check.location))
+        found.append(Finding("check-value", f"{path}: {check.message}", check.location))
     return found
 
 

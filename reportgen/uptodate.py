@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from .digest import bundled_digest, tool_versions
+from .digest import bundled_digest, file_digest, tool_versions
 from .output import write_atomic
 
 STATE_FOLDER = ".reportgen"
@@ -53,7 +53,7 @@ def _state_path(out: Path, root: Path, options: dict) -> Path:
 
 def _sha(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_digest(path)
     except OSError:
         return None
 

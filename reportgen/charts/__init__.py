@@ -41,7 +41,8 @@ def chart_style(theme: Theme, formatter: Formatter) -> ChartStyle:
     return ChartStyle(theme.palette, theme.text, theme.muted, theme.primary, formatter)
 
 
-def _render_one(spec: ChartSpec, style, png: bool) -> tuple[bytes, bytes | None]:
+def draw_chart(spec: ChartSpec, style, png: bool = False) -> tuple[bytes, bytes | None]:
+    """SVG (and PNG with ``png``) of one chart: a module function, so worker processes can run it."""
     from .mpl import render
 
     return render(spec, style, png)
@@ -56,7 +57,7 @@ def render_charts(specs: list[ChartSpec], theme: Theme, formatter: Formatter, jo
     style = chart_style(theme, formatter)
     if jobs > 1 and len(specs) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(specs))) as pool:
-            results = list(pool.map(_render_one, specs, [style] * len(specs), [png] * len(specs)))
+            results = list(pool.map(draw_chart, specs, [style] * len(specs), [png] * len(specs)))
     else:
-        results = [_render_one(spec, style, png) for spec in specs]
+        results = [draw_chart(spec, style, png) for spec in specs]
     return {spec.id: RenderedChart(spec, svg, png) for spec, (svg, png) in zip(specs, results)}

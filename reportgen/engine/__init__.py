@@ -34,6 +34,11 @@ class EngineResult:
         table = self.tables.get(table_id)
         return None if table is None else table.figure(row_id, column)
 
+    def notes(self, loaded: LoadedProject) -> list[str]:
+        """What a command tells the user besides its outputs, in one order everywhere: the
+        loader's notes (hidden rows left out), the engine's warnings, check values that differ."""
+        return [*loaded.notes, *self.warnings, *(str(c) for c in self.checks if not c.ok)]
+
     def all_figures(self) -> dict[str, Figure]:
         return {f.id: f for table in self.tables.values() for f in table.figures()}
 

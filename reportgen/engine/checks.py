@@ -43,11 +43,14 @@ class CheckResult:
     def ok(self) -> bool:
         return self.difference is not None and abs(self.difference) <= self.tolerance
 
-    def __str__(self) -> str:
+    @property
+    def message(self) -> str:
         computed = "nothing" if self.computed is None else f"{self.computed.normalize():f}"
-        return (f"{self.location}: check value of table '{self.table}', row '{self.row}', column '{self.column}': "
-                f"published {self.published}, computed {computed} "
-                f"(tolerance {self.tolerance.normalize():f})")
+        return (f"check value of table '{self.table}', row '{self.row}', column '{self.column}': "
+                f"published {self.published}, computed {computed} (tolerance {self.tolerance.normalize():f})")
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
 
 
 def run_checks(table: Table, errors: ErrorCollector) -> list[CheckResult]:

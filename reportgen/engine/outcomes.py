@@ -50,7 +50,7 @@ class OutcomeColumn:
 def outcome_columns(schema: TableSchema) -> list[OutcomeColumn]:
     """The outcome columns of a table, in the order of its derivations."""
     return [OutcomeColumn(schema.id, d.into, d.op, d.reason, d.path)
-            for d in schema.derive if d.op in THRESHOLDS and d.into and d.outcome]
+            for d in schema.derive if d.into and d.outcome]
 
 
 __all__ = ["THRESHOLDS", "OutcomeColumn", "outcome_columns", "target_met"]

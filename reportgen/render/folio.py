@@ -9,16 +9,14 @@ marked as a pagination artifact so that screen readers skip it (PDF/UA).
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from functools import cache
 
 import pikepdf
-from fontTools import subset
 
 from ..resources import font_path
-from .common import Folio
-from .fonts import _without_layout_tables
+from .common import Folio, _rgb
+from .fonts import _subset, _to_unicode_stream, _without_layout_tables
 
 MM = 72 / 25.4
 FONT_RESOURCE = pikepdf.Name("/RGfolio")
@@ -43,17 +41,12 @@ def _font(style: str, characters: str) -> _FolioFont:
     cmap = font.getBestCmap()
     glyphs = {c: font.getGlyphID(cmap[ord(c)]) for c in characters if ord(c) in cmap}
     widths = {gid: round(font["hmtx"][font.getGlyphName(gid)][0] * scale, 1) for gid in glyphs.values()}
-    options = subset.Options(retain_gids=True, hinting=False, notdef_outline=True, name_IDs=["*"])
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(gids=sorted(glyphs.values()))
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
+    program = _subset(font_path(style), set(glyphs.values()))
     head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
     # a subset's name carries a tag made of six capitals; derived from the content, it is stable
-    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(buffer.getvalue()).digest()[:6])
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
     name = f"{tag}+{font['name'].getDebugName(6) or 'TitilliumWeb-' + style}"
-    return _FolioFont(buffer.getvalue(), glyphs, widths, hhea.ascent * scale, hhea.descent * scale,
+    return _FolioFont(program, glyphs, widths, hhea.ascent * scale, hhea.descent * scale,
                       getattr(os2, "sCapHeight", hhea.ascent) * scale,
                       tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)), name)
 
@@ -72,25 +65,11 @@ def _font_dictionary(pdf: pikepdf.Pdf, font: _FolioFont) -> pikepdf.Object:
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name("/" + font.name),
         CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
         FontDescriptor=pdf.make_indirect(descriptor), W=widths, CIDToGIDMap=pikepdf.Name.Identity)
-    mappings = "\n".join(f"<{gid:04x}> <{ord(c):04x}>" for c, gid in sorted(font.glyphs.items(), key=lambda i: i[1]))
-    to_unicode = pdf.make_stream((
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-        "1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n"
-        f"{len(font.glyphs)} beginbfchar\n{mappings}\nendbfchar\n"
-        "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").encode("ascii"))
+    to_unicode = _to_unicode_stream(pdf, {gid: f"{ord(c):04x}".encode() for c, gid in font.glyphs.items()})
     return pdf.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/" + font.name),
         Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[pdf.make_indirect(cid_font)],
         ToUnicode=to_unicode))
-
-
-def _rgb(colour: str) -> str:
-    value = colour.lstrip("#")
-    if len(value) == 3:
-        value = "".join(c * 2 for c in value)
-    return " ".join(f"{int(value[i:i + 2], 16) / 255:.4f}" for i in (0, 2, 4))
 
 
 def add_page_numbers(pdf: pikepdf.Pdf, folio: Folio, colour: str, numbers: list[int | None], pages: int) -> None:
@@ -99,7 +78,7 @@ def add_page_numbers(pdf: pikepdf.Pdf, folio: Folio, colour: str, numbers: list[
     characters = "".join(sorted(set("0123456789" + folio.text.replace("{page}", "").replace("{pages}", ""))))
     font = _font(folio.style, characters)
     font_object = _font_dictionary(pdf, font)
-    fill = _rgb(colour)
+    fill = " ".join(f"{channel / 255:.4f}" for channel in _rgb(colour))
     for page, label in zip(pdf.pages, labels):
         if label is None:
             continue

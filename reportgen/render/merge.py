@@ -21,7 +21,7 @@ from .common import Folio
 from .folio import add_page_numbers
 from .fonts import merge_fonts
 from .pdf import PdfPiece
-from .pdfpost import Attachment, add_header_scope, attach, declare_pdfua
+from .pdfpost import Attachment, add_header_scope, attach, declare_pdfua, struct_kids
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ class _Merger:
                 for annotation in page.obj.get("/Annots", []):
                     if "/StructParent" in annotation:
                         annotation.StructParent = int(annotation.StructParent) + offset
-            for document in root.K if isinstance(root.K, pikepdf.Array) else [root.K]:
+            for document in struct_kids(root):
                 self._adopt_document(self._copy(source, document))
         names = source.Root.get("/Names")
         if names is not None and "/Dests" in names:
@@ -143,7 +143,7 @@ class _Merger:
             self.outline.append(self._copy(source, item))
 
     def _adopt_document(self, document) -> None:
-        kids = list(document.K) if isinstance(document.K, pikepdf.Array) else [document.K]
+        kids = struct_kids(document)
         if self.document is None:
             self.document = document
             self.part = next((k for k in kids if k.get("/S") == "/Part"), None)
@@ -151,31 +151,21 @@ class _Merger:
         for kid in kids:
             if kid.get("/S") == "/Part" and self.part is not None:
                 # one report body, as in a single layout pass
-                part_kids = list(kid.K) if isinstance(kid.K, pikepdf.Array) else [kid.K]
+                part_kids = struct_kids(kid)
                 for element in part_kids:
                     if isinstance(element, pikepdf.Dictionary):
                         element.P = self.part
-                self.part.K = pikepdf.Array([*self._kids(self.part), *part_kids])
+                self.part.K = pikepdf.Array([*struct_kids(self.part), *part_kids])
             else:
                 kid.P = self.document
-                self.document.K = pikepdf.Array([*self._kids(self.document), kid])
+                self.document.K = pikepdf.Array([*struct_kids(self.document), kid])
                 if kid.get("/S") == "/Part" and self.part is None:
                     self.part = kid
-
-    @staticmethod
-    def _kids(element) -> list:
-        kids = element.get("/K")
-        if kids is None:
-            return []
-        return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
     def _prune(self, element) -> bool:
         """Drop structure elements with nothing inside (the contents' stand-in anchors, for
         one); True when ``element`` has content."""
-        kids = element.get("/K")
-        if kids is None:
-            return False
-        items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        items = struct_kids(element)
         kept = []
         for item in items:
             if isinstance(item, pikepdf.Dictionary) and "/S" in item:

@@ -30,11 +30,16 @@ class Attachment:
     mime: str = "text/csv"
 
 
-def _kids(element) -> list:
+def struct_kids(element) -> list:
+    """The /K of a structure element as a list: a single kid is stored bare, not in an array."""
     kids = element.get("/K")
     if kids is None:
         return []
-    return [k for k in (kids if isinstance(kids, pikepdf.Array) else [kids]) if isinstance(k, pikepdf.Dictionary)]
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _kids(element) -> list:
+    return [k for k in struct_kids(element) if isinstance(k, pikepdf.Dictionary)]
 
 
 def add_header_scope(pdf: pikepdf.Pdf) -> int:
