@@ -9,6 +9,7 @@ is marked safe; every other value is escaped.
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
@@ -33,10 +34,19 @@ def css_string(value: object) -> Markup:
 
 
 def environment(project_root: Path) -> SandboxedEnvironment:
-    loaders = []
+    """The templates' environment, shared while the project's own templates stay the same
+    files: compiled templates are kept (the preview rebuilds at every save), and Jinja
+    reloads a template whose file changed."""
     own = project_root / "templates"
-    if own.is_dir():
-        loaders.append(FileSystemLoader(str(own)))
+    files = tuple(sorted(p.relative_to(own).as_posix() for p in own.rglob("*"))) if own.is_dir() else None
+    return _environment(project_root.resolve(), files)
+
+
+@lru_cache(maxsize=8)
+def _environment(project_root: Path, own_files: tuple[str, ...] | None) -> SandboxedEnvironment:
+    loaders = []
+    if own_files is not None:  # a file added or removed makes another environment
+        loaders.append(FileSystemLoader(str(project_root / "templates")))
     loaders.append(FileSystemLoader(str(templates_dir())))
     env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True)
