@@ -10,7 +10,7 @@ from __future__ import annotations
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from ..content.charts import ChartSpec
+from ..content.chartspec import ChartSpec
 from ..formatting import Formatter
 from ..load.config import Theme
 

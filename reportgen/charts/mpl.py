@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from ..content.charts import ChartSpec  # noqa: E402
+from ..content.chartspec import ChartSpec  # noqa: E402
 from ..resources import font_path  # noqa: E402
 from . import ChartStyle  # noqa: E402
 from .axes import AxisFormat  # noqa: E402

@@ -19,7 +19,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Pt
 
-from ..content.charts import ChartSpec
+from ..content.chartspec import ChartSpec
 
 CHART_TYPES = {
     "pie": XL_CHART_TYPE.PIE, "donut": XL_CHART_TYPE.DOUGHNUT, "bar": XL_CHART_TYPE.COLUMN_CLUSTERED,

@@ -20,7 +20,7 @@ from ..load.config import (
     TextBlockConfig,
 )
 from ..load.tables import row_id
-from .charts import build_chart
+from .chartspec import build_chart
 from .model import (
     Block,
     ChartBlock,

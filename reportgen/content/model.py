@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..engine import Figure
 from ..load.config import Theme
-from .charts import ChartSpec
+from .chartspec import ChartSpec
 from .narrative import RenderedNarrative
 
 NUMERIC_DISPLAY = frozenset({"integer", "decimal", "percent", "euro", "value"})

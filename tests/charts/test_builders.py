@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from reportgen.charts import render_charts
-from reportgen.content.charts import ChartSeries, ChartSpec, alt_text
+from reportgen.content.chartspec import ChartSeries, ChartSpec, alt_text
 from reportgen.engine import Figure
 from reportgen.formatting import NBSP, Formatter
 from reportgen.load.config import Theme
