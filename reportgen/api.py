@@ -14,15 +14,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import build_report, formatter_for
 from .content.model import Report
-from .engine import EngineResult, compute
+from .engine import EngineResult
 from .engine.checks import CheckResult
 from .errors import InputError, NotReady
-from .load import LoadedProject, load_project
+from .load import LoadedProject
 from .load.config import FORMATS, PDF_PROFILES
 from .output import write_all
 from .progress import Progress, as_progress
+from .project import compile_project
+from .readiness import findings
 from .uptodate import STATE_FOLDER
 
 
@@ -43,7 +44,7 @@ class BuildResult:
 
 def compute_project(project: str | Path) -> EngineResult:
     """Load and validate a project and compute every table."""
-    return compute(load_project(project))
+    return compile_project(project, content=False).result
 
 
 def parse_formats(formats: str | Iterable[str] | None, loaded: LoadedProject) -> tuple[str, ...]:
@@ -134,19 +135,13 @@ def _build(root: Path, out: Path, formats, section: str | None, progress: Progre
     from .pipeline import render_outputs
     from .uptodate import record_build
 
-    progress.stage("Reading and validating the project")
-    loaded = load_project(root, section)
-    chosen = parse_formats(formats, loaded)
-    progress.stage("Computing the figures")
-    result = compute(loaded)
-    if strict:
-        from .readiness import findings
-
+    def refuse_if_not_ready(loaded: LoadedProject, result: EngineResult) -> None:
         if found := findings(loaded, result):
             raise NotReady(found)
-    progress.stage("Assembling the content")
-    report = build_report(loaded, result, only=section)
-    formatter = formatter_for(loaded.config)
+
+    compiled = compile_project(root, section, progress=progress, before_content=refuse_if_not_ready if strict else None)
+    loaded, result, report, formatter = compiled.loaded, compiled.result, compiled.report, compiled.formatter
+    chosen = parse_formats(formats, loaded)
     warnings = [*loaded.notes, *result.warnings]
     paths = output_paths(loaded, out, chosen, section)
     store = BuildCache(out / STATE_FOLDER / "cache" if cache else None)

@@ -40,7 +40,9 @@ from .content.model import Column, Report, Section, TableBlock
 from .engine import Figure
 from .errors import InputError
 from .load.config import DEFAULT_LICENSE, License
+from .output import write_all
 from .progress import Progress, as_progress
+from .project import compile_project
 from .render.common import header_text
 
 ROW_KINDS = {"data": "dato", "subtotal": "subtotale", "total": "totale"}
@@ -296,13 +298,18 @@ def export_table(block: TableBlock, section: Section, name: str, occurrence: int
                          frozen, rows, key, _csv_bytes(frozen, rows), occurrence)
 
 
+# Whether each kind of block (reportgen.content.blocks) is exported as a table of open data: a
+# table is; the figures of a chart or a key figure are those of a table exported on its own.
+EXPORTS_ROWS = {"table": True, "text": False, "kpi": False, "chart": False}
+
+
 def table_csvs(report: Report) -> list[ExportedTable]:
     """Every table block of the report, in print order, as open data (``.csv`` holds the
     bytes of its CSV file, ``.path`` its file name, ``.title`` the printed title)."""
     tables, seen = [], Counter()
     for section in report.walk():
         for block in section.blocks:
-            if isinstance(block, TableBlock):
+            if EXPORTS_ROWS[block.kind]:
                 seen[section.id, block.table] += 1
                 count = seen[section.id, block.table]
                 stem = f"{section.id}--{block.table}" + (f"-{count}" if count > 1 else "")
@@ -458,18 +465,9 @@ def export_project(project: str | Path, out: str | Path = "output", progress: Pr
     files an earlier export wrote that this one did not (a table no longer in the report) are
     removed; any other file in the folder is left alone. Raises :class:`~reportgen.errors.InputErrors` for an invalid project.
     """
-    from .content import build_report
-    from .engine import compute
-    from .load import load_project
-    from .output import write_all
-
     progress = as_progress(progress)
-    progress.stage("Reading and validating the project")
-    loaded = load_project(Path(project).resolve())
-    progress.stage("Computing the figures")
-    result = compute(loaded)
-    progress.stage("Assembling the content")
-    report = build_report(loaded, result)
+    compiled = compile_project(project, progress=progress)
+    loaded, report = compiled.loaded, compiled.report
     progress.stage("Exporting the tables")
     files = export_tables(report, loaded.config.license)
     folder = export_folder(out, loaded.config.name)
@@ -484,5 +482,4 @@ def export_project(project: str | Path, out: str | Path = "output", progress: Pr
         if path.is_file() and not path.is_symlink():
             path.unlink()
             removed.append(path)
-    warnings = result.notes(loaded)
-    return ExportResult(folder, written, removed, warnings)
+    return ExportResult(folder, written, removed, compiled.notes)

@@ -29,13 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content import formatter_for
-from .engine import EngineResult, compute
+from .engine import EngineResult
 from .engine.checks import CheckResult
 from .engine.outcomes import outcome_columns
 from .errors import Location
 from .formatting import NBSP, Formatter
-from .load import LoadedProject, load_project
+from .load import LoadedProject
 from .load.config import DFP_PARTS, ProjectConfig
+from .project import compile_project
 
 REPORT_YAML = "report.yaml"
 
@@ -74,8 +75,8 @@ def deadline(year: int) -> _dt.date:
 def check_project(project: str | Path) -> ReadinessReport:
     """Load, validate and compute a project, then list its findings. Raises
     :class:`~reportgen.errors.InputErrors` when the project itself is invalid."""
-    loaded = load_project(project)
-    return ReadinessReport(Path(project), findings(loaded, compute(loaded)))
+    compiled = compile_project(project, content=False)
+    return ReadinessReport(Path(project), findings(compiled.loaded, compiled.result))
 
 
 def findings(loaded: LoadedProject, result: EngineResult) -> list[Finding]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+from ..colours import accessible_theme
 from ..content.chartspec import ChartSpec
 from ..formatting import Formatter
 from ..load.config import Theme
@@ -35,8 +36,6 @@ class ChartStyle:
 
 
 def chart_style(theme: Theme, formatter: Formatter) -> ChartStyle:
-    from ..render.common import accessible_theme
-
     theme = accessible_theme(theme)  # labels and axes as readable as the text around them
     return ChartStyle(theme.palette, theme.text, theme.muted, theme.primary, formatter)
 

@@ -50,6 +50,10 @@ class TableBlock:
     group_label: str | None = None  # label of the group_by column (the exports name their group column)
     kind: str = field(default="table", init=False)
 
+    def tables_shown(self) -> list[str]:
+        """The ids of the tables whose figures this block prints (the diff names changes by them)."""
+        return [self.table]
+
     def repeated(self) -> list[list[bool]]:
         """For each row and column: whether the cell repeats the one above in a column of
         ``merge_repeats`` (a renderer prints it once). Runs end at group and total rows."""
@@ -71,6 +75,9 @@ class TextBlock:
     narrative: RenderedNarrative
     kind: str = field(default="text", init=False)
 
+    def tables_shown(self) -> list[str]:
+        return []
+
 
 @dataclass(frozen=True, slots=True)
 class KpiItem:
@@ -85,11 +92,17 @@ class KpiBlock:
     items: tuple[KpiItem, ...]
     kind: str = field(default="kpi", init=False)
 
+    def tables_shown(self) -> list[str]:
+        return [item.figure.id.split(".")[0] for item in self.items]
+
 
 @dataclass(frozen=True, slots=True)
 class ChartBlock:
     spec: ChartSpec
     kind: str = field(default="chart", init=False)
+
+    def tables_shown(self) -> list[str]:
+        return [f.id.split(".")[0] for s in self.spec.series for f in s.figures if f is not None]
 
 
 Block = TextBlock | TableBlock | KpiBlock | ChartBlock

@@ -16,11 +16,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content import build_report, formatter_for
 from ..content.model import Report, TextBlock
-from ..engine import compute
 from ..errors import InputError
-from ..load import LoadedProject, load_project
+from ..load import LoadedProject
+from ..project import compile_project
 from .figures import FigureChange, RowChange, compare_figures
 from .text import TextChange, word_hunks
 
@@ -172,18 +171,14 @@ def diff_projects(old_root: Path | str, new_root: Path | str, pages: bool = True
     note = progress or (lambda stage: None)
     old_root, new_root = Path(old_root).resolve(), Path(new_root).resolve()
     note("Reading and computing the old draft")
-    old = load_project(old_root)
-    old_result = compute(old)
-    old_report = build_report(old, old_result)
+    old = compile_project(old_root)
     note("Reading and computing the new draft")
-    new = load_project(new_root, section)
-    new_result = compute(new)
-    new_report = build_report(new, new_result)
-    formatter = formatter_for(new.config)
+    new = compile_project(new_root, section)
+    formatter = new.formatter
     report = DiffReport(*(names or (str(old_root), str(new_root))))
-    report.figures, report.rows = compare_figures(old_result, new_result, old_report, new_report, formatter)
-    report.narrative = _compare_narrative(old, new, old_report, new_report)
-    report.config = _compare_config(old, new)
+    report.figures, report.rows = compare_figures(old.result, new.result, old.report, new.report, formatter)
+    report.narrative = _compare_narrative(old.loaded, new.loaded, old.report, new.report)
+    report.config = _compare_config(old.loaded, new.loaded)
     if pages:
         note("Rendering and comparing the pages")
         report.pages = _compare_pages(old_root, new_root, section, dpi)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..content.model import ChartBlock, KpiBlock, Report, TableBlock
+from ..content.model import Report
 from ..engine import EngineResult, Figure
-from ..engine.outcomes import outcome_columns, target_met
 from ..formatting import Formatter
 
 
@@ -43,14 +42,7 @@ def _sections_of_tables(report: Report) -> dict[str, str]:
     for section in report.walk():
         name = f"{section.number} {section.title}"
         for block in section.blocks:
-            tables = []
-            if isinstance(block, TableBlock):
-                tables.append(block.table)
-            elif isinstance(block, ChartBlock):
-                tables += [f.id.split(".")[0] for s in block.spec.series for f in s.figures if f is not None]
-            elif isinstance(block, KpiBlock):
-                tables += [item.figure.id.split(".")[0] for item in block.items]
-            for table in tables:
+            for table in block.tables_shown():
                 shown.setdefault(table, name)
     return shown
 
@@ -106,14 +98,11 @@ def _difference(formatter: Formatter, old: Figure, new: Figure) -> str | None:
     return f"{text}{unit}" + (" – invariato a stampa" if same_print else "")
 
 
-def _outcome_columns(result: EngineResult) -> dict[tuple[str, str], str]:
-    """The operation of each column saying whether a target was met, by (table, column)."""
-    return {(table_id, o.column): o.op for table_id, table in result.tables.items()
-            for o in outcome_columns(table.schema)}
-
-
-def _outcome(old: Figure, new: Figure, op: str) -> str | None:
-    before, after = target_met(op, old.number), target_met(op, new.number)
+def _outcome(old: Figure, new: Figure) -> str | None:
+    """Whether the figure's target went from met to missed or back (its judgement says)."""
+    if new.judgement is None:
+        return None
+    before, after = new.judgement.met(old.number), new.judgement.met(new.number)
     if before is None or after is None or before == after:
         return None
     return "obiettivo raggiunto → mancato" if before else "obiettivo mancato → raggiunto"
@@ -159,17 +148,13 @@ def compare_figures(old: EngineResult, new: EngineResult, old_report: Report, ne
     changed_inputs = {fid for fid in changed if new_figures.get(fid) is not None and new_figures[fid].is_input
                       or new_figures.get(fid) is None}
     inputs = _inputs_behind(new)
-    outcomes = _outcome_columns(new)
     changes = []
     for fid in sorted(set(changed), key=lambda f: _order(new, tuple(f.split(".", 2)[:2]), f.split(".", 2)[2])):
         old_figure, new_figure = old_figures.get(fid), new_figures.get(fid)
         figure = new_figure or old_figure
         kind = "input" if figure.is_input else "derived"
         causes = [] if kind == "input" else sorted(inputs(fid) & changed_inputs)
-        table, _, column = fid.split(".", 2)
-        op = outcomes.get((table, column))
-        outcome = (_outcome(old_figure, new_figure, op)
-                   if op is not None and old_figure is not None and new_figure is not None else None)
+        outcome = _outcome(old_figure, new_figure) if old_figure is not None and new_figure is not None else None
         changes.append(FigureChange(
             fid, names.place(fid) if new_figure else old_names.place(fid), kind,
             _text(formatter, old_figure), _text(formatter, new_figure),

@@ -111,12 +111,15 @@ def _from_input(schema: TableSchema, table: InputTable, computed: dict[str, Tabl
                 if target is None:
                     continue
                 row.figures[name] = Figure(fid, target.value, target.type, target.decimals, target.signed or spec.signed,
-                                           formula=f"= {cell}", deps=(target.id,), source=location)
+                                           formula=f"= {cell}", deps=(target.id,), source=location,
+                                           judgement=spec.judgement)
             elif isinstance(cell, Quantity):
                 decimals = spec.decimals if spec.decimals is not None else cell.decimals
-                row.figures[name] = Figure(fid, cell.value, cell.type, decimals, spec.signed, source=location)
+                row.figures[name] = Figure(fid, cell.value, cell.type, decimals, spec.signed, source=location,
+                                           judgement=spec.judgement)
             else:
-                row.figures[name] = Figure(fid, cell, spec.type, spec.decimals, spec.signed, source=location)
+                row.figures[name] = Figure(fid, cell, spec.type, spec.decimals, spec.signed, source=location,
+                                           judgement=spec.judgement)
         rows.append(row)
     return Table(schema, rows, dict(schema.columns))
 
@@ -129,7 +132,8 @@ def _from_source(schema: TableSchema, source: Table) -> Table:
             figure = source_row.figures.get(name)
             if figure is not None:
                 row.figures[name] = Figure(f"{schema.id}.{source_row.id}.{name}", figure.value, figure.type,
-                                           figure.decimals, figure.signed, formula=f"= {figure.id}", deps=(figure.id,))
+                                           figure.decimals, figure.signed, formula=f"= {figure.id}", deps=(figure.id,),
+                                           judgement=schema.columns[name].judgement)
         rows.append(row)
     return Table(schema, rows, dict(schema.columns))
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import Location
+from ..load.operations import Judgement
 from ..load.schema import ColumnSpec, TableSchema
 
 Value = Decimal | str | int | _dt.date | None
@@ -30,6 +31,9 @@ class Figure:
     formula: str | None = None  # None for an input
     deps: tuple[str, ...] = ()  # ids of the figures this one was computed from
     source: Location | None = None  # the input cell (or the cell holding a reference)
+    # how the figure is judged against its target: by its sign (coloured better/worse), and
+    # whether it meets it (an outcome); from its column and the operation that computed it
+    judgement: Judgement | None = None
 
     @property
     def is_input(self) -> bool:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from ..errors import ErrorCollector, Location
+from ..load import operations as declared
+from ..load.operations import Judgement
 from ..load.schema import Aggregate, ColumnSpec, Derivation, Level
 from ..load.tables import row_id
 from . import indicators as ind
@@ -42,9 +44,19 @@ def _polarity(row: Row, spec: str | None) -> str:
     return value if value in (ind.HIGHER, ind.LOWER) else ind.HIGHER
 
 
+def _judgement(column: ColumnSpec, by_sign: bool) -> Judgement | None:
+    """The column's judgement, judged by its sign too when the operation says so (a scostamento)."""
+    judgement = column.judgement
+    if not by_sign or (judgement is not None and judgement.by_sign):
+        return judgement
+    return Judgement(True, judgement.threshold if judgement else None)
+
+
 def _put(table: Table, row: Row, column: str, value, formula: str, deps: list[Figure],
-         ctx: OperationContext, col_type: str | None = None, decimals: int | None = None) -> None:
-    """Store a computed figure, refusing to override a value typed in the data."""
+         ctx: OperationContext, col_type: str | None = None, decimals: int | None = None,
+         by_sign: bool = False) -> None:
+    """Store a computed figure, refusing to override a value typed in the data. ``by_sign``:
+    the operation's result is judged by its sign (see reportgen.load.operations)."""
     spec: ColumnSpec = table.columns[column]
     existing = row.figures.get(column)
     if existing is not None and existing.source is not None and existing.value is not None:
@@ -63,6 +75,7 @@ def _put(table: Table, row: Row, column: str, value, formula: str, deps: list[Fi
         signed=spec.signed,
         formula=formula,
         deps=tuple(f.id for f in deps),
+        judgement=_judgement(spec, by_sign),
     )
 
 
@@ -86,6 +99,8 @@ def _numbers(figures: list[Figure]) -> list[Decimal | None]:
 def _row_pairwise(table: Table, derivation: Derivation, ctx: OperationContext, first: str, second: str,
                   function: Callable[..., Decimal | None], formula: str, uses_polarity: bool = False) -> None:
     polarity_spec = derivation.params.get("polarity") if uses_polarity else None
+    judgement = declared.OPERATIONS[derivation.op].judgement_of(derivation.params)
+    by_sign = judgement is not None and judgement.by_sign
     texts = {p: f"{formula} ({POLARITY_TEXT[p]})" for p in POLARITY_TEXT}  # built once, not per row
     difference = derivation.op == "differenza"
     for row in table.rows:
@@ -112,9 +127,10 @@ def _row_pairwise(table: Table, derivation: Derivation, ctx: OperationContext, f
                                 "(division by zero)")
             value = None
         if difference:  # a difference keeps the unit and precision of its operands
-            _put(table, row, derivation.into, value, text, deps, ctx, a.type, max(f.decimals or 0 for f in (a, b)))
+            _put(table, row, derivation.into, value, text, deps, ctx, a.type, max(f.decimals or 0 for f in (a, b)),
+                 by_sign=by_sign)
         else:
-            _put(table, row, derivation.into, value, text, deps, ctx)
+            _put(table, row, derivation.into, value, text, deps, ctx, by_sign=by_sign)
 
 
 # Row-wise operations on two columns: (first parameter, second parameter, function, formula
@@ -350,6 +366,7 @@ def op_summarize(table: Table, d: Derivation, ctx: OperationContext) -> None:
     table.rows = rows
 
 
+# The implementation of each operation declared in reportgen.load.operations, by the same name.
 OPERATIONS: dict[str, Callable[[Table, Derivation, OperationContext], None]] = {
     **{name: _pairwise(name) for name in PAIRWISE},
     "sum": op_sum,
@@ -358,3 +375,6 @@ OPERATIONS: dict[str, Callable[[Table, Derivation, OperationContext], None]] = {
     "total": op_total,
     "summarize": op_summarize,
 }
+
+if OPERATIONS.keys() != declared.OPERATIONS.keys():  # a declaration without code, or code without one
+    raise RuntimeError(f"operations declared and implemented differ: {sorted(OPERATIONS.keys() ^ declared.OPERATIONS.keys())}")

@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..load.operations import OPERATIONS
 from ..load.schema import TableSchema
 
-# The value from which an outcome column says "target met", per operation.
-# The operations are those the loader accepts ``reason`` and ``outcome`` for (OUTCOME_OPERATIONS).
-THRESHOLDS: dict[str, Decimal] = {"scostamento": Decimal(0), "realizzazione": Decimal(1), "rapporto": Decimal(1)}
+# The value from which an outcome column says "target met", per operation (their declarations).
+THRESHOLDS: dict[str, Decimal] = {name: op.judgement.threshold for name, op in OPERATIONS.items() if op.outcome}
 
 
 def target_met(op: str, value: Decimal | None) -> bool | None:

@@ -3,15 +3,13 @@
 Every table is declared in ``data/<id>.schema.yaml`` beside its data file
 (``data/<id>.csv`` or ``data/<id>.xlsx``). The declaration lists the input columns (type,
 unit, required), the derivations the engine applies (a catalogue of named operations, see
-``OPERATIONS``) and the *check values*: figures the source document prints, which the build
+``reportgen.load.operations``) and the *check values*: figures the source document prints, which the build
 compares with what the engine computes.
-
-The operation catalogue lives here, not in the engine, because validating a schema must not
-depend on a later stage; the engine implements each operation.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,34 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ErrorCollector
+from .operations import OPERATIONS, OUTCOME_OPERATIONS, Judgement, judged_by_sign
 from .values import COLUMN_TYPES, NUMERIC_TYPES, POLARITY_WORDS, CellError, parse_cell, parse_number
 from .yamlspec import Spec, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 AGGREGATES = ("sum", "mean", "weighted_mean", "count", "min", "max")
-
-# name -> (required params, optional params); a param kind is one of
-# column / columns / new (the column the operation creates) / text / polarity / numbers / boolean.
-# The outcome operations (whether a target was met, see reportgen.engine.outcomes) also take
-# ``reason`` (the text column with the motivazione dello scostamento) and ``outcome: false``
-# (the column is not a target's outcome, e.g. a forecast's deviation).
-OUTCOME_OPERATIONS = ("scostamento", "realizzazione", "rapporto")
-_OUTCOME_PARAMS = {"reason": "column", "outcome": "boolean"}
-OPERATIONS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
-    "sum": ({"into": "new", "of": "columns"}, {"label": "text"}),
-    "mean": ({"into": "new", "of": "columns"}, {"weights": "numbers", "label": "text"}),
-    "scostamento": ({"into": "new", "obiettivo": "column", "consuntivo": "column"},
-                    {"polarity": "polarity", "label": "text", **_OUTCOME_PARAMS}),
-    "rapporto": ({"into": "new", "obiettivo": "column", "consuntivo": "column"}, {"label": "text", **_OUTCOME_PARAMS}),
-    "realizzazione": ({"into": "new", "obiettivo": "column", "consuntivo": "column"},
-                      {"polarity": "polarity", "label": "text", **_OUTCOME_PARAMS}),
-    "variazione": ({"into": "new", "from": "column", "to": "column"}, {"label": "text"}),
-    "differenza": ({"into": "new", "from": "column", "to": "column"}, {"label": "text"}),
-    "carenza": ({"into": "new", "consistenza": "column", "fabbisogno": "column"}, {"label": "text"}),
-    "share": ({"into": "new", "of": "column"}, {"by": "column", "total": "column", "label": "text"}),
-    "total": ({"columns": "aggregates"}, {"levels": "levels", "sign": "column"}),
-    "summarize": ({"by": "columns", "columns": "aggregates"}, {"count": "new", "count_label": "text"}),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +39,7 @@ class ColumnSpec:
     dash_is_zero: bool = False
     signed: bool = False
     computed: bool = False
+    judgement: Judgement | None = None  # how the figures of this column are judged (see load.operations)
 
     @property
     def numeric(self) -> bool:
@@ -234,9 +211,9 @@ def _parse_derivation(spec: Spec, known: set[str], columns: dict[str, ColumnSpec
     if op not in OPERATIONS:
         spec.error(f"unknown operation '{op}'; use one of {', '.join(OPERATIONS)}", "op")
         return None
-    required, optional = OPERATIONS[op]
+    required, optional = OPERATIONS[op].required, OPERATIONS[op].optional
     params: dict[str, Any] = {}
-    for name, kind in {**required, **optional}.items():
+    for name, kind in OPERATIONS[op].params.items():
         if not spec.has(name):
             if name in required:
                 spec.error("is required", name)
@@ -299,24 +276,19 @@ def _parse_derivation(spec: Spec, known: set[str], columns: dict[str, ColumnSpec
     return Derivation(op, params, tuple(where), params.get("label"), spec.path)
 
 
-def _output_type(derivation: Derivation, columns: dict[str, ColumnSpec]) -> tuple[str, bool]:
-    """Type (and whether shown with a sign) of the column an operation creates."""
-    op, params = derivation.op, derivation.params
-    if op in ("scostamento", "variazione", "carenza"):
-        return "percent", True
-    if op in ("realizzazione", "share"):
-        return "percent", False
-    if op == "rapporto":
-        return "decimal", False
-    if op == "differenza":
-        return columns[params["from"]].type if params.get("from") in columns else "decimal", True
-    if op in ("sum", "mean"):
-        first = params.get("of", ("",))[0]
-        source = columns.get(first)
-        return (source.type if source else "decimal"), False
-    if op == "summarize":
-        return "integer", False
-    return "decimal", False
+def _judgements(columns: dict[str, ColumnSpec], derive: list[Derivation]) -> dict[str, ColumnSpec]:
+    """Each column with how its figures are judged: by their sign when it holds scostamenti (by
+    its name), against a threshold when an outcome derivation creates it (the last one, where
+    several write into it). A figure computed by a scostamento is judged by its sign anyway: the
+    engine adds that from the operation."""
+    thresholds = {d.into: OPERATIONS[d.op].judgement.threshold for d in derive if d.into and d.outcome}
+    judged = {}
+    for name, column in columns.items():
+        by_sign, threshold = judged_by_sign(name), thresholds.get(name)
+        if by_sign or threshold is not None:
+            column = dataclasses.replace(column, judgement=Judgement(by_sign, threshold))
+        judged[name] = column
+    return judged
 
 
 def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCollector) -> TableSchema | None:
@@ -353,7 +325,7 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
         if derivation.op == "summarize" and derivation.params.get("count"):
             created.append(derivation.params["count"])
         for name in created:
-            col_type, signed = _output_type(derivation, columns)
+            col_type, signed = OPERATIONS[derivation.op].result(derivation.params, columns)
             declared = columns.get(name)
             if declared is not None and not declared.computed:
                 item.error(f"column '{name}' is an input; computed columns need 'computed: true' or a new name", "into")
@@ -405,7 +377,7 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
         id=table_id,
         title=spec.text("title"),
         schema_file=display,
-        columns=columns,
+        columns=_judgements(columns, derive),
         key=key,
         file=spec.text("file", None),
         sheet=spec.text("sheet", None),

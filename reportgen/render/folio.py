@@ -14,8 +14,9 @@ from functools import cache
 
 import pikepdf
 
+from ..colours import rgb_triplet
 from ..resources import font_path
-from .common import Folio, _rgb
+from .common import Folio
 from .fonts import _subset, _to_unicode_stream, _without_layout_tables
 
 MM = 72 / 25.4
@@ -78,7 +79,7 @@ def add_page_numbers(pdf: pikepdf.Pdf, folio: Folio, colour: str, numbers: list[
     characters = "".join(sorted(set("0123456789" + folio.text.replace("{page}", "").replace("{pages}", ""))))
     font = _font(folio.style, characters)
     font_object = _font_dictionary(pdf, font)
-    fill = " ".join(f"{channel / 255:.4f}" for channel in _rgb(colour))
+    fill = " ".join(f"{channel / 255:.4f}" for channel in rgb_triplet(colour))
     for page, label in zip(pdf.pages, labels):
         if label is None:
             continue

@@ -1,0 +1,125 @@
+"""How each kind of block of ``report.yaml`` becomes content: one builder per kind.
+
+A kind of block is declared once, at load (its keys, validation, references and the outputs
+that draw it: :mod:`reportgen.load.config`); this registry holds what the content stage makes
+of it, by the same name. Every output then draws the block by its ``kind``: a macro
+``<kind>_block`` in ``templates/pdf/blocks.html.j2`` (the A4 and slide PDFs), a builder in the
+deck's registry, rows in the export, the tables it shows in the diff. A test checks that every
+declared kind is present everywhere, so a kind an output cannot draw fails loudly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+from ..engine import EngineResult
+from ..errors import ErrorCollector, InputError, Location
+from ..load import LoadedProject
+from ..load.config import ChartBlockConfig, KpiBlockConfig, SectionConfig, TableBlockConfig, TextBlockConfig
+from ..load.tables import row_id
+from .chartspec import build_chart
+from .model import Block, ChartBlock, Column, KpiBlock, KpiItem, TableBlock, TableRow, TextBlock
+from .narrative import NarrativeRenderer
+
+
+@dataclass(slots=True)
+class BlockContext:
+    """What a builder may read while one section is assembled."""
+
+    section: SectionConfig
+    loaded: LoadedProject
+    result: EngineResult
+    narratives: NarrativeRenderer
+    errors: ErrorCollector
+    built: list[Block] = field(default_factory=list)  # the section's blocks so far
+
+
+Builder = Callable[[object, BlockContext], Block | None]
+BUILDERS: dict[str, Builder] = {}
+
+
+def builds(kind: str) -> Callable[[Builder], Builder]:
+    def register(function: Builder) -> Builder:
+        BUILDERS[kind] = function
+        return function
+
+    return register
+
+
+# the kind of each block configuration (until the load stage's registry names it)
+_KINDS = {TextBlockConfig: "text", TableBlockConfig: "table", KpiBlockConfig: "kpi", ChartBlockConfig: "chart"}
+
+
+def build_block(block: object, ctx: BlockContext) -> Block | None:
+    builder = BUILDERS.get(_KINDS.get(type(block), ""))
+    if builder is None:
+        raise LookupError(f"no content builder for the block {block!r}: declare it in reportgen.content.blocks")
+    return builder(block, ctx)
+
+
+@builds("text")
+def text_block(block: TextBlockConfig, ctx: BlockContext) -> TextBlock | None:
+    try:
+        narrative = ctx.loaded.narratives[block.file]
+        return TextBlock(ctx.narratives.render(block.file, narrative.text, ctx.section.level))
+    except InputError as exc:
+        ctx.errors.extend([exc])
+        return None
+
+
+def _group_title(value: object, block: TableBlockConfig, result: EngineResult) -> str | None:
+    if value is None:
+        return None
+    if block.group_titles is None:
+        return str(value)
+    titles_table, titles_column = block.group_titles
+    figure = result.tables[titles_table].figure(row_id(str(value)), titles_column)
+    return f"{value} – {figure.value}" if figure is not None and figure.value else str(value)
+
+
+@builds("table")
+def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
+    result = ctx.result
+    table = result.tables[block.table]
+    schema = table.schema
+    display = schema.display or {}
+    names = list(block.columns or display.get("columns") or [c for c in table.columns])
+    group_by = block.group_by or display.get("group_by")
+    if group_by in names:
+        names.remove(group_by)
+    columns = tuple(Column(n, table.columns[n].label, table.columns[n].type, table.columns[n].unit)
+                    for n in names if n in table.columns)
+    rows = []
+    for row in table.rows:
+        if row.kind == "data" and not all(fnmatchcase(str(row.value(c) or ""), p) for c, p in block.where):
+            continue
+        group = _group_title(row.value(group_by), block, result) if group_by else None
+        rows.append(TableRow(row.id, row.kind, tuple(row.figures.get(c.name) for c in columns), group))
+    merge = tuple(block.merge_repeats or display.get("merge_repeats") or ())
+    group_label = table.columns[group_by].label if group_by in table.columns else None
+    return TableBlock(table.id, block.title or schema.title, columns, tuple(rows), schema.note, group_by, merge,
+                      group_label)
+
+
+@builds("kpi")
+def kpi_block(block: KpiBlockConfig, ctx: BlockContext) -> KpiBlock:
+    items = []
+    for item in block.items:
+        figure = ctx.result.figure(item.figure.id)
+        if figure is None:
+            ctx.errors.add(f"kpi: no figure {item.figure.id}", Location("report.yaml"))
+            continue
+        compare = ctx.result.figure(item.compare.id) if item.compare else None
+        if item.compare and compare is None:
+            ctx.errors.add(f"kpi: no figure {item.compare.id}", Location("report.yaml"))
+        items.append(KpiItem(item.label, figure, compare, item.compare_label))
+    return KpiBlock(tuple(items))
+
+
+@builds("chart")
+def chart_block(block: ChartBlockConfig, ctx: BlockContext) -> ChartBlock | None:
+    chart_id = f"{ctx.section.id}-{sum(isinstance(b, ChartBlock) for b in ctx.built) + 1}"
+    spec = build_chart(block, chart_id, ctx.result, ctx.narratives.formatter, ctx.errors)
+    return None if spec is None else ChartBlock(spec)
