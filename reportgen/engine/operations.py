@@ -18,6 +18,7 @@ from ..load.operations import Judgement
 from ..load.schema import Aggregate, ColumnSpec, Derivation, Level
 from ..load.tables import row_id
 from . import indicators as ind
+from .expression import evaluate
 from .figures import Figure, Row, Table
 
 POLARITY_TEXT = {ind.HIGHER: "higher is better", ind.LOWER: "lower is better"}
@@ -313,8 +314,8 @@ def op_total(table: Table, d: Derivation, ctx: OperationContext) -> None:
             if level.by is not None:
                 inner_context[level.by] = key
             inner = emit(members, depth + 1, inner_context)
-            leaves = [r for r in members if r.kind == "data"]
-            if len(leaves) < level.min_rows:
+            leaves = [r for r in members if r.kind == "data" and _where_ok(r, d)]  # where: a total over a subset
+            if len(leaves) < level.min_rows or (d.where and not leaves):
                 result.extend(inner)
                 continue
             label = _format_label(level.label, inner_context)
@@ -366,6 +367,60 @@ def op_summarize(table: Table, d: Derivation, ctx: OperationContext) -> None:
     table.rows = rows
 
 
+def op_formula(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    expression = d.params["formula"]
+    judgement = declared.OPERATIONS[d.op].judgement_of(d.params)
+    by_sign = judgement is not None and judgement.by_sign
+    for row in table.rows:
+        if not _where_ok(row, d):
+            continue
+        operands = _operands(row, expression.names)
+        if len(operands) != len(expression.names):
+            continue  # a row without one of the columns (a label row) has nothing to compute
+        values = {f.id.rsplit(".", 1)[1]: f.number for f in operands}
+        value = _safe(lambda: evaluate(expression.tree, values), table, row, d.into, ctx)
+        _put(table, row, d.into, value, expression.text, operands, ctx, d.params.get("type", "decimal"),
+             by_sign=by_sign)
+
+
+ROW_KINDS = ("total", "subtotal", "data")
+
+
+def op_row_formula(table: Table, d: Derivation, ctx: OperationContext) -> None:
+    expression, row_id_, kind = d.params["formula"], d.params["row"], d.params.get("kind", "total")
+    where = Location(table.schema.schema_file)
+    if kind not in ROW_KINDS:
+        ctx.errors.add(f"{d.path}: kind '{kind}' of a row formula; use one of {', '.join(ROW_KINDS)}", where)
+        return
+    if d.where:
+        ctx.errors.add(f"{d.path}: a row formula names its rows in the formula; 'where' has no effect here", where)
+        return
+    rows = {name: table.row(name) for name in expression.names}
+    missing = [name for name, row in rows.items() if row is None]
+    if missing:
+        ctx.errors.add(f"{d.path}: row formula '{expression.text}': no row '{missing[0]}'; "
+                       f"rows: {', '.join(r.id for r in table.rows)}", where)
+        return
+    if table.row(row_id_) is not None:
+        ctx.errors.add(f"{d.path}: row formula: a row '{row_id_}' exists already; choose another id", where)
+        return
+    row = Row(row_id_, kind)
+    label_column = table.schema.label_column
+    if label_column:
+        row.figures[label_column] = Figure(f"{table.id}.{row_id_}.{label_column}", d.params.get("label", row_id_),
+                                           "text", formula="label of a computed row")
+    for column in d.params["columns"]:
+        operands = [rows[name].figures[column] for name in expression.names if column in rows[name].figures]
+        if len(operands) != len(expression.names):
+            continue
+        values = {name: rows[name].figures[column].number for name in expression.names}
+        value = _safe(lambda: evaluate(expression.tree, values), table, row, column, ctx)
+        text = f"{expression.text} (rows, column {column})"
+        _put(table, row, column, value, text, operands, ctx, operands[0].type if operands else None,
+             max((f.decimals for f in operands if f.decimals is not None), default=None))
+    table.rows.append(row)
+
+
 # The implementation of each operation declared in reportgen.load.operations, by the same name.
 OPERATIONS: dict[str, Callable[[Table, Derivation, OperationContext], None]] = {
     **{name: _pairwise(name) for name in PAIRWISE},
@@ -374,6 +429,8 @@ OPERATIONS: dict[str, Callable[[Table, Derivation, OperationContext], None]] = {
     "share": op_share,
     "total": op_total,
     "summarize": op_summarize,
+    "formula": op_formula,
+    "row_formula": op_row_formula,
 }
 
 if OPERATIONS.keys() != declared.OPERATIONS.keys():  # a declaration without code, or code without one

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..load.operations import OPERATIONS
+from ..load.operations import OPERATIONS, Judgement
 from ..load.schema import TableSchema
 
 # The value from which an outcome column says "target met", per operation (their declarations).
@@ -42,14 +42,15 @@ class OutcomeColumn:
     op: str
     reason: str | None  # the text column with the motivazione dello scostamento, if declared
     path: str  # the derivation's key path in the schema file, e.g. "derive[1]"
+    judgement: Judgement  # its threshold
 
     def met(self, value: Decimal | None) -> bool | None:
-        return target_met(self.op, value)
+        return self.judgement.met(value)
 
 
 def outcome_columns(schema: TableSchema) -> list[OutcomeColumn]:
     """The outcome columns of a table, in the order of its derivations."""
-    return [OutcomeColumn(schema.id, d.into, d.op, d.reason, d.path)
+    return [OutcomeColumn(schema.id, d.into, d.op, d.reason, d.path, OPERATIONS[d.op].judgement_of(d.params))
             for d in schema.derive if d.into and d.outcome]
 
 

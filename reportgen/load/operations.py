@@ -89,7 +89,11 @@ class Operation:
 
     def judgement_of(self, params: Mapping[str, Any]) -> Judgement | None:
         """The judgement carried by the figures of one derivation: ``outcome: false`` keeps the
-        colour of a scostamento (a forecast's deviation) but makes it no target's outcome."""
+        colour of a scostamento (a forecast's deviation) but makes it no target's outcome; a
+        formula is judged as its author says (``judged: true``, ``target: N``)."""
+        if "target" in self.params:
+            by_sign, target = bool(params.get("judged", False)), params.get("target")
+            return Judgement(by_sign, target) if by_sign or target is not None else None
         if self.judgement is None or params.get("outcome", True):
             return self.judgement
         return Judgement(by_sign=True) if self.judgement.by_sign else None
@@ -123,6 +127,16 @@ OPERATIONS: Mapping[str, Operation] = _declare(
               _fixed("percent", False), "a row's part of the column's total (within a group, or of a total column)"),
     Operation("total", {"columns": "aggregates"}, {"levels": "levels", "sign": "column"}, _fixed("decimal", False),
               "total and subtotal rows (sum, mean, weighted_mean, count, min, max), nested by levels"),
+    Operation("formula", {"into": "new", "formula": "expression"},
+              {"type": "type", "signed": "boolean", "judged": "boolean", "target": "number", "reason": "column",
+               "label": "text"},
+              lambda params, columns: (params.get("type", "decimal"), bool(params.get("signed", False))),
+              "a column computed from others of its row: + − × / on column names and numbers, e.g. "
+              "'sede * cluster / 100'; judged by its sign with judged: true, an outcome met from target: N"),
+    Operation("row_formula", {"row": "text", "formula": "row_expression", "columns": "columns"},
+              {"label": "text", "kind": "text"}, _fixed("decimal", False),
+              "a row computed from other rows, column by column: + − × / on row ids and numbers, e.g. "
+              "'ieep_accertato + ieep_incassi_e_pagamenti'; kind: total (default), subtotal or data"),
     Operation("summarize", {"by": "columns", "columns": "aggregates"}, {"count": "new", "count_label": "text"},
               _fixed("integer", False), "one row per group of rows, with aggregated columns and a count"),
 )

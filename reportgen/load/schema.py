@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ErrorCollector
-from .operations import OPERATIONS, OUTCOME_OPERATIONS, Judgement, judged_by_sign
+from .expression import ExpressionError, parse_expression
+from .operations import OPERATIONS, Judgement, judged_by_sign
 from .values import COLUMN_TYPES, NUMERIC_TYPES, POLARITY_WORDS, CellError, parse_cell, parse_number
 from .yamlspec import Spec, read_yaml
 
@@ -82,7 +83,8 @@ class Derivation:
     @property
     def outcome(self) -> bool:
         """Whether the column this operation creates is a target's outcome (met or missed)."""
-        return self.op in OUTCOME_OPERATIONS and self.params.get("outcome", True)
+        judgement = OPERATIONS[self.op].judgement_of(self.params)
+        return judgement is not None and judgement.threshold is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +253,24 @@ def _parse_derivation(spec: Spec, known: set[str], columns: dict[str, ColumnSpec
             params[name] = _parse_aggregates(spec, name, known)
         elif kind == "levels":
             params[name] = _parse_levels(spec, known)
+        elif kind in ("expression", "row_expression"):
+            try:
+                params[name] = parse_expression(spec.text(name))
+            except ExpressionError as exc:
+                spec.error(str(exc), name)
+                continue
+            unknown = [n for n in params[name].names if n not in known] if kind == "expression" else []
+            if unknown:
+                spec.error(f"unknown column '{unknown[0]}' in the formula", name)
+        elif kind == "number":
+            try:
+                params[name] = parse_number(str(spec.raw(name)), ",")[0]
+            except CellError:
+                spec.error("expected a number", name)
+        elif kind == "type":
+            params[name] = spec.text(name)
+            if params[name] not in NUMERIC_TYPES:
+                spec.error(f"expected a numeric column type: {', '.join(sorted(NUMERIC_TYPES))}", name)
         else:
             params[name] = spec.text(name)
     if op == "total" and "levels" not in params:
@@ -281,7 +301,7 @@ def _judgements(columns: dict[str, ColumnSpec], derive: list[Derivation]) -> dic
     its name), against a threshold when an outcome derivation creates it (the last one, where
     several write into it). A figure computed by a scostamento is judged by its sign anyway: the
     engine adds that from the operation."""
-    thresholds = {d.into: OPERATIONS[d.op].judgement.threshold for d in derive if d.into and d.outcome}
+    thresholds = {d.into: OPERATIONS[d.op].judgement_of(d.params).threshold for d in derive if d.into and d.outcome}
     judged = {}
     for name, column in columns.items():
         by_sign, threshold = judged_by_sign(name), thresholds.get(name)
