@@ -43,6 +43,93 @@ class Figure:
     def number(self) -> Decimal | None:
         return self.value if isinstance(self.value, Decimal) else None
 
+    # Arithmetic on figures, for the narrative ({{ schede.totale.n + 43 }}, {{ 100 - quota | pct }}):
+    # the result keeps the unit, its precision and its provenance (see combine()).
+    def __add__(self, other):
+        return combine(self, other, "+")
+
+    def __radd__(self, other):
+        return combine(other, self, "+")
+
+    def __sub__(self, other):
+        return combine(self, other, "−")
+
+    def __rsub__(self, other):
+        return combine(other, self, "−")
+
+    def __mul__(self, other):
+        return combine(self, other, "×")
+
+    def __rmul__(self, other):
+        return combine(other, self, "×")
+
+    def __truediv__(self, other):
+        return combine(self, other, "/")
+
+    def __rtruediv__(self, other):
+        return combine(other, self, "/")
+
+    def __neg__(self):
+        return combine(0, self, "−")
+
+
+class UnitMismatch(TypeError):
+    """Arithmetic on figures of different units (an amount plus a percentage)."""
+
+
+def _as_decimal(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise UnitMismatch(f"cannot compute with {value!r}: only figures and numbers")
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+
+
+def combine(left: object, right: object, operator: str) -> Figure:
+    """``left operator right`` where one side at least is a figure; a plain number beside a
+    percentage is in points (``100 − quota``: 100 %), as authors write them. Sums and
+    differences need one unit and keep it; a product keeps the unit of the side that has one
+    (an amount × a percentage is an amount); a quotient of two figures is a plain ratio."""
+    figures = [f for f in (left, right) if isinstance(f, Figure)]
+    kinds = {f.type for f in figures}
+    if operator in "+−" and len(kinds) > 1:
+        raise UnitMismatch(f"cannot {'add' if operator == '+' else 'subtract'} {' and '.join(sorted(kinds))} figures")
+    percent = "percent" in kinds
+
+    def number(side: object) -> Decimal | None:
+        if isinstance(side, Figure):
+            return side.number
+        value = _as_decimal(side)
+        return value / 100 if percent and operator in "+−" else value
+
+    a, b = number(left), number(right)
+    if operator in "+−":
+        col_type = figures[0].type
+        decimals = max((f.decimals for f in figures if f.decimals is not None), default=None)
+    elif operator == "×":
+        col_type = next((f.type for f in figures if f.type != "percent"), figures[0].type)
+        decimals = None
+    else:
+        col_type = "decimal" if len(figures) == 2 else figures[0].type
+        decimals = None
+    if a is None or b is None:
+        value = None
+    elif operator == "+":
+        value = a + b
+    elif operator == "−":
+        value = a - b
+    elif operator == "×":
+        value = a * b
+    else:
+        value = a / b if b != 0 else None
+
+    def name(side: object) -> str:
+        return side.id if isinstance(side, Figure) else str(side)
+
+    # provenance reaches the table figures: a combination's own id is its expression, not a cell
+    deps = tuple(dict.fromkeys(d for f in figures for d in (f.deps if f.id.startswith("(") else (f.id,))))
+    expression = f"{name(left)} {operator} {name(right)}"
+    return Figure(f"({expression})", value, col_type, decimals, any(f.signed for f in figures), formula=expression,
+                  deps=deps, judgement=None)
+
 
 @dataclass(slots=True)
 class Row:

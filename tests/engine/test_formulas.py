@@ -114,3 +114,21 @@ def test_a_total_with_where_sums_only_the_rows_it_selects(tmp_path):
         levels: [{label: Totale}]""")
     assert result.figure("t.totale_nord.sede").value == D(190)
     assert result.figure("t.totale.sede").value == D(310)
+
+
+def test_arithmetic_on_figures_keeps_unit_precision_and_provenance(tmp_path):
+    from reportgen.engine.figures import Figure, UnitMismatch
+
+    result = _compute(tmp_path, "      - {op: formula, into: quota, formula: sede / 200, type: percent}")
+    sede = result.figure("t.roma.sede")
+    total = sede + result.figure("t.milano.sede") + 43
+    assert total.value == D(253) and total.type == "decimal"
+    assert total.deps == ("t.roma.sede", "t.milano.sede")
+    quota = result.figure("t.roma.quota")  # 0,6 (60 %)
+    rest = 100 - quota  # a number beside a percentage is in points
+    assert rest.type == "percent" and rest.value == D("0.4")
+    assert (result.figure("t.roma.annuo") * quota).type == "euro"
+    assert (-sede).value == D(-120)
+    with pytest.raises(UnitMismatch):
+        result.figure("t.roma.annuo") + quota
+    assert isinstance(sede / result.figure("t.milano.sede"), Figure)
