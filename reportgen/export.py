@@ -45,7 +45,7 @@ from .progress import Progress, as_progress
 from .project import compile_project
 from .render.common import header_text
 
-ROW_KINDS = {"data": "dato", "subtotal": "subtotale", "total": "totale"}
+ROW_KINDS = {"data": "dato", "detail": "di cui", "subtotal": "subtotale", "total": "totale"}
 KIND_FIELD = "tipo_riga"
 ID_FIELD = "id_riga"
 PACKAGE_FILE = "datapackage.json"

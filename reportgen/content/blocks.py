@@ -93,7 +93,7 @@ def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
                     for n in names if n in table.columns)
     rows = []
     for row in table.rows:
-        if row.kind == "data" and not all(fnmatchcase(str(row.value(c) or ""), p) for c, p in block.where):
+        if row.kind in ("data", "detail") and not all(fnmatchcase(str(row.value(c) or ""), p) for c, p in block.where):
             continue
         group = _group_title(row.value(group_by), block, result) if group_by else None
         rows.append(TableRow(row.id, row.kind, tuple(row.figures.get(c.name) for c in columns), group))

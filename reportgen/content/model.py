@@ -33,7 +33,12 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class TableRow:
     id: str
-    kind: str  # data / subtotal / total
+    kind: str  # data / detail ("di cui": under its parent, in no total) / subtotal / total
+
+    @property
+    def heading(self) -> bool:
+        """A subtotal or total row: its first cell heads the row."""
+        return self.kind in ("subtotal", "total")
     cells: tuple[Figure | None, ...]
     group: str | None = None  # value of the group_by column, for group header rows
 

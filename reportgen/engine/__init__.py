@@ -98,8 +98,11 @@ def _resolve(ref: Ref, computed: dict[str, Table], location: Location | None,
 def _from_input(schema: TableSchema, table: InputTable, computed: dict[str, Table],
                 errors: ErrorCollector) -> Table:
     rows = []
+    kind_column = next((c.name for c in schema.columns.values() if c.type == "row_kind"), None)
     for input_row in table.rows:
-        row = Row(input_row.id, "data", number=input_row.number)
+        # a "di cui" row is a detail of the row above it: printed, judged, in no total
+        kind = "detail" if kind_column and input_row.cells.get(kind_column) == "detail" else "data"
+        row = Row(input_row.id, kind, number=input_row.number)
         for name, cell in input_row.cells.items():
             spec = schema.columns[name]
             fid = f"{schema.id}.{input_row.id}.{name}"

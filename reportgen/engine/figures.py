@@ -134,7 +134,7 @@ def combine(left: object, right: object, operator: str) -> Figure:
 @dataclass(slots=True)
 class Row:
     id: str
-    kind: str  # "data", "subtotal" or "total"
+    kind: str  # "data", "detail" (a "di cui" of the row above, in no total), "subtotal" or "total"
     figures: dict[str, Figure] = field(default_factory=dict)
     number: int | None = None  # spreadsheet row of a data row
 

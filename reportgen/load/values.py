@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 NUMERIC_TYPES = frozenset({"integer", "decimal", "percent", "euro", "value"})
-COLUMN_TYPES = NUMERIC_TYPES | {"text", "polarity", "sign", "date", "choice"}
+COLUMN_TYPES = NUMERIC_TYPES | {"text", "polarity", "sign", "date", "choice", "row_kind"}
 
 POLARITY_WORDS = {
     "higher": "higher", "lower": "lower",
@@ -24,6 +24,9 @@ POLARITY_WORDS = {
     "maggiore": "higher", "minore": "lower",
     "+": "higher", "-": "lower",
 }
+# A row_kind column marks detail rows ("di cui"): printed under their parent, in no total.
+ROW_KIND_WORDS = {"di cui": "detail", "di_cui": "detail", "dicui": "detail", "detail": "detail",
+                  "dato": "data", "data": "data"}
 SIGN_WORDS = {"+": 1, "+1": 1, "1": 1, "-": -1, "-1": -1, "−": -1, "−1": -1}
 
 EXPECTED = {
@@ -35,6 +38,7 @@ EXPECTED = {
     "polarity": "'higher' or 'lower' (alto/basso)",
     "sign": "'+' or '-'",
     "date": "a date such as 2025-06-05 or 05/06/2025",
+    "row_kind": "'di cui' for a detail row, or empty",
 }
 
 _REF = re.compile(r"^@([a-z0-9_]+)\.([a-z0-9_]+)\.([a-z0-9_]+)$")
@@ -201,6 +205,11 @@ def parse_cell(raw: Any, col_type: str, decimal_mark: str = ",", choices: tuple[
         return SIGN_WORDS[word]
     if col_type == "date":
         return _parse_date(raw)
+    if col_type == "row_kind":
+        word = " ".join(str(raw).split()).lower()
+        if word not in ROW_KIND_WORDS:
+            raise CellError("is not a row kind")
+        return ROW_KIND_WORDS[word]
     if col_type in NUMERIC_TYPES:
         return _parse_quantity(raw, col_type, decimal_mark, number_format)
     raise CellError(f"has unknown type '{col_type}'")  # pragma: no cover - schemas are validated

@@ -1,0 +1,68 @@
+"""'Di cui' rows: detail rows printed under their parent, in italics and indented, and left out of
+every total; the export marks them."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from reportgen.export import table_csvs
+from reportgen.project import compile_project
+from reportgen.render.html import render_html
+from tests.conftest import write_project
+
+REPORT = """\
+    administration: Ente
+    year: 2024
+    title: Relazione
+    sections:
+      - {id: s, title: Spese, blocks: [{table: spese}]}
+"""
+
+SCHEMA = """\
+    title: Spese
+    key: voce
+    columns:
+      voce: {type: text, required: true, label: Voce}
+      tipo: {type: row_kind, label: Tipo}
+      importo: {type: euro, label: Importo}
+    derive:
+      - op: total
+        columns: {importo: sum}
+    display:
+      columns: [voce, importo]
+"""
+
+CSV = """\
+    voce;tipo;importo
+    Personale;;1.000,00
+    Formazione;di cui;200,00
+    Beni e servizi;;500,00
+"""
+
+
+def _compiled(tmp_path):
+    return compile_project(write_project(tmp_path / "p", REPORT, {"data/spese.schema.yaml": SCHEMA,
+                                                                 "data/spese.csv": CSV}))
+
+
+def test_a_di_cui_row_is_a_detail_in_no_total(tmp_path):
+    compiled = _compiled(tmp_path)
+    table = compiled.result.tables["spese"]
+    assert [r.kind for r in table.rows] == ["data", "detail", "data", "total"]
+    assert compiled.result.figure("spese.totale.importo").value == D(1500)
+
+
+def test_a_detail_row_prints_as_a_detail_of_its_parent(tmp_path):
+    compiled = _compiled(tmp_path)
+    html, css = render_html(compiled.report, compiled.formatter, compiled.root, layout="pdf")
+    detail = html[html.index('<tr class="detail">'):]
+    detail = detail[:detail.index("</tr>")]
+    assert "<td" in detail and "<th" not in detail and "Formazione" in detail
+    assert html.index("Personale") < html.index("Formazione") < html.index("Beni e servizi")
+    assert "tr.detail td { font-style: italic; }" in css
+
+
+def test_the_export_marks_detail_rows(tmp_path):
+    compiled = _compiled(tmp_path)
+    text = table_csvs(compiled.report)[0].csv.decode("utf-8")
+    assert "di cui" in text.splitlines()[2]
