@@ -10,6 +10,7 @@ declared kind is present everywhere, so a kind an output cannot draw fails loudl
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -79,6 +80,16 @@ def _group_title(value: object, block: TableBlockConfig, result: EngineResult) -
     return f"{value} – {figure.value}" if figure is not None and figure.value else str(value)
 
 
+SUBTRACTED = " (-)"  # as the seeds print an amount the total subtracts
+
+
+def _marked_subtracted(cells: tuple, label_column: str | None, columns: tuple[Column, ...]) -> tuple:
+    """The row's label with the mark of an amount subtracted (its figures stay positive)."""
+    return tuple(dataclasses.replace(f, value=f"{f.value}{SUBTRACTED}")
+                 if f is not None and c.name == label_column and f.value and not str(f.value).endswith(SUBTRACTED)
+                 else f for f, c in zip(cells, columns))
+
+
 @builds("table")
 def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
     result = ctx.result
@@ -92,11 +103,16 @@ def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
     columns = tuple(Column(n, table.columns[n].label, table.columns[n].type, table.columns[n].unit)
                     for n in names if n in table.columns)
     rows = []
+    sign = next((c.name for c in table.columns.values() if c.type == "sign"), None) \
+        if display.get("mark_subtracted") else None
     for row in table.rows:
         if row.kind in ("data", "detail") and not all(fnmatchcase(str(row.value(c) or ""), p) for c, p in block.where):
             continue
         group = _group_title(row.value(group_by), block, result) if group_by else None
-        rows.append(TableRow(row.id, row.kind, tuple(row.figures.get(c.name) for c in columns), group))
+        cells = tuple(row.figures.get(c.name) for c in columns)
+        if sign and row.value(sign) == -1:
+            cells = _marked_subtracted(cells, schema.label_column, columns)
+        rows.append(TableRow(row.id, row.kind, cells, group))
     merge = tuple(block.merge_repeats or display.get("merge_repeats") or ())
     group_label = table.columns[group_by].label if group_by in table.columns else None
     return TableBlock(table.id, block.title or schema.title, columns, tuple(rows), schema.note, group_by, merge,

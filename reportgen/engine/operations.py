@@ -254,8 +254,15 @@ def _aggregate_row(table: Table, leaves: list[Row], rid: str, kind: str, label: 
     if label_column:
         row.figures[label_column] = Figure(f"{table.id}.{rid}.{label_column}", label, "text",
                                            formula="label of a total row")
+    sign = d.params.get("sign")
+    if sign and leaves and all(int(r.value(sign) or 1) < 0 for r in leaves):
+        # a subtotal of rows that are all subtracted is itself an amount subtracted: printed
+        # positive like its rows (the seeds' "Interessi legali (-)"); outer totals still read the rows
+        row.figures[sign] = Figure(f"{table.id}.{rid}.{sign}", -1, "sign", formula="every row totalled is subtracted",
+                                   deps=tuple(r.figures[sign].id for r in leaves if sign in r.figures))
+        sign = None
     for column, aggregate in d.params["columns"].items():
-        value, deps, formula, col_type, decimals = _aggregate(leaves, column, aggregate, d.params.get("sign"), table)
+        value, deps, formula, col_type, decimals = _aggregate(leaves, column, aggregate, sign, table)
         _put(table, row, column, value, formula, deps, ctx, col_type, decimals)
     return row
 

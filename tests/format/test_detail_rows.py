@@ -66,3 +66,50 @@ def test_the_export_marks_detail_rows(tmp_path):
     compiled = _compiled(tmp_path)
     text = table_csvs(compiled.report)[0].csv.decode("utf-8")
     assert "di cui" in text.splitlines()[2]
+
+
+IEEP_SCHEMA = """\
+    title: IEEP
+    key: voce
+    label_column: voce
+    columns:
+      gruppo: {type: text, label: Gruppo}
+      voce: {type: text, required: true, label: Voce}
+      tipo: {type: row_kind, label: Tipo}
+      segno: {type: sign, default: "+", label: Segno}
+      importo: {type: euro, label: Importo}
+    derive:
+      - op: total
+        columns: {importo: sum}
+        sign: segno
+        levels:
+          - {label: Totale}
+          - {by: gruppo, label: "{gruppo}", position: before}
+    display:
+      columns: [voce, importo]
+      mark_subtracted: true
+"""
+
+IEEP_CSV = """\
+    gruppo;voce;tipo;segno;importo
+    Incassi;Incassi contributivi;;+;5.000,00
+    Interessi legali;Interessi previdenziali;;-;300,00
+    Interessi legali;di cui arretrati;di cui;-;100,00
+    Interessi legali;Interessi assistenziali;;-;200,00
+"""
+
+
+def test_subtracted_rows_print_positive_marked_and_the_total_subtracts_them(tmp_path):
+    report = REPORT.replace("table: spese", "table: ieep")
+    compiled = compile_project(write_project(tmp_path / "p", report, {"data/ieep.schema.yaml": IEEP_SCHEMA,
+                                                                     "data/ieep.csv": IEEP_CSV}))
+    result = compiled.result
+    assert result.figure("ieep.totale.importo").value == D(4500)  # 5.000 − 300 − 200; the di cui in no total
+    subtotal = result.figure("ieep.interessi_legali.importo")
+    assert subtotal.value == D(500)  # a subtotal of subtracted rows, printed positive
+    assert result.figure("ieep.interessi_legali.segno").value == -1
+    rows = {r.id: r for r in compiled.report.sections[0].blocks[0].rows}
+    assert rows["interessi_previdenziali"].cells[0].value == "Interessi previdenziali (-)"
+    assert rows["interessi_legali"].cells[0].value == "Interessi legali (-)"
+    assert rows["incassi_contributivi"].cells[0].value == "Incassi contributivi"
+    assert rows["interessi_previdenziali"].cells[1].value == D(300)
