@@ -379,7 +379,7 @@ def workbook_bytes(report: Report, tables: list[ExportedTable]) -> bytes:
     """The tables as one XLSX workbook: an index sheet, then a sheet per table."""
     from openpyxl import Workbook
 
-    from .render.pptx import normalize_zip
+    from .render.deck import normalize_zip
 
     moment = _dt.datetime.combine(report.meta.document_date, _dt.time())
     book = Workbook()

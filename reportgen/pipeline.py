@@ -59,7 +59,7 @@ def _merge(pieces, folio, colour, first, total, archival, attachments, date):
 
 
 def _write_deck(report: Report, formatter: Formatter, root: Path) -> bytes:
-    from .render.pptx import render_pptx
+    from .render.deck import render_pptx
 
     return render_pptx(report, formatter, root)
 

@@ -3,12 +3,19 @@ nothing leaves the slide, the package is reproducible."""
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 import zipfile
 
 import pytest
 from pptx import Presentation
 
-from reportgen.render.pptx import SLIDE_16_9
+from reportgen.content import build_report, formatter_for
+from reportgen.content.model import Block
+from reportgen.engine import compute
+from reportgen.load import load_project
+from reportgen.render.deck import DECK_BUILDERS, SLIDE_16_9, UndrawableBlock, render_pptx
+from tests.conftest import MINI_CSV, MINI_REPORT, MINI_SCHEMA, write_project
 
 SLIDE_W, SLIDE_H = SLIDE_16_9
 
@@ -130,3 +137,28 @@ def test_table_rows_are_as_tall_as_a_viewer_draws_them(deck):
                         assert p.find(qn("a:endParaRPr")).get("sz") == str(size.centipoints)
             assert shape.top + shape.height <= prs.slide_height - Pt(27)  # above the slide number
     assert tables > 50
+
+
+def test_every_kind_of_block_has_a_deck_builder():
+    kinds = {cls.__dataclass_fields__["kind"].default for cls in typing.get_args(Block)}
+    assert kinds == {"text", "table", "kpi", "chart"}
+    assert set(DECK_BUILDERS) == kinds
+
+
+@dataclasses.dataclass(frozen=True)
+class _MapBlock:
+    kind: str = "map"
+
+
+def test_a_block_the_deck_cannot_draw_is_an_error_not_left_out(tmp_path):
+    root = write_project(tmp_path / "p", MINI_REPORT, {"data/kpi.schema.yaml": MINI_SCHEMA, "data/kpi.csv": MINI_CSV,
+                                                        "text/risultati.md": "Testo della sezione."})
+    loaded = load_project(root)
+    report = build_report(loaded, compute(loaded))
+    formatter = formatter_for(loaded.config)
+    assert render_pptx(report, formatter, root)  # the project itself is drawn
+    first = report.sections[0]
+    odd = dataclasses.replace(report, sections=(dataclasses.replace(first, blocks=(*first.blocks, _MapBlock())),
+                                                *report.sections[1:]))
+    with pytest.raises(UndrawableBlock, match=r"kind 'map' \(section «" + first.number):
+        render_pptx(odd, formatter, root)

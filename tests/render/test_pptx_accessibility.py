@@ -20,15 +20,15 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 
-import reportgen.render.pptx as deck_module
 from reportgen.charts import RenderedChart
 from reportgen.content import build_report, formatter_for
 from reportgen.content.model import KpiBlock, TableBlock
 from reportgen.engine import compute
 from reportgen.load import load_project
 from reportgen.render.common import CUES, readable, tint, tone
+from reportgen.render.deck import fastxml, render_pptx
+from reportgen.render.deck.template import Colours
 from reportgen.render.html import render_html
-from reportgen.render.pptx import render_pptx
 from reportgen.resources import assets_dir
 from tests.conftest import SAMPLE_2023, SAMPLE_2024, write_project
 
@@ -457,7 +457,7 @@ def test_only_the_sign_of_a_scostamento_is_judged():
 
 
 def test_every_better_or_worse_cell_of_the_deck_says_it_in_words(sample):
-    colours = deck_module._Colours.of(sample.report, sample.prs)
+    colours = Colours.of(sample.report, sample.prs)
     status_of = {colours.better.upper(): "better", colours.worse.upper(): "worse"}
     cued = []
     for slide in sample.prs.slides:
@@ -522,15 +522,19 @@ def test_faster_paths_write_the_same_bytes(monkeypatch):
     """The workarounds of python-pptx's slow paths (part names, table cells, run fonts, notes
     slides) give the bytes python-pptx's own code gives."""
     built = Built(SAMPLE_2023)
+    declined: set[str] = set()
 
-    def notes_by_python_pptx(self, slide, notes):
-        slide.notes_slide.notes_text_frame.text = notes
+    def python_pptx_instead(name, result):
+        def decline(*args):
+            declined.add(name)
+            return result
+        return decline
 
-    monkeypatch.setattr(deck_module, "_indexed_partnames", lambda package: contextlib.nullcontext())
-    monkeypatch.setattr(deck_module, "_write_cell", lambda *args: False)
-    monkeypatch.setattr(deck_module._Deck, "_add_notes", notes_by_python_pptx)
-    monkeypatch.setattr(deck_module._Deck, "_font", deck_module._Deck._font_pptx)
+    monkeypatch.setattr(fastxml, "indexed_partnames", python_pptx_instead("partnames", contextlib.nullcontext()))
+    for name in ("write_cell", "write_run_font", "clone_notes_slide"):
+        monkeypatch.setattr(fastxml, name, python_pptx_instead(name, False))
     assert render_pptx(built.report, built.formatter, built.root) == built.data
+    assert declined == {"partnames", "write_cell", "write_run_font", "clone_notes_slide"}
 
 
 def test_the_deck_of_a_corporate_template_is_accessible_too(tmp_path):

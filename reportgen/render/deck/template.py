@@ -1,0 +1,153 @@
+"""The deck's template and what is read from it: slide layouts by role, the geometry of a
+content slide, the colours.
+
+The deck starts from the project's corporate ``.pptx`` (``style.pptx_template``) or from
+python-pptx's default made 16:9. Slides use the template's layouts, chosen by name with
+fallbacks (:data:`SLIDE_LAYOUTS`), so a corporate look carries over; geometry is read from the
+template, never assumed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.util import Emu
+
+from ...content.model import Report
+from ..common import TABLE_GROUP, TABLE_TOTAL, WHITE, accessible_theme, on_fill, readable, status_colour, tint
+
+SLIDE_16_9 = (Emu(12192000), Emu(6858000))  # 13,333 × 7,5 in
+FONT = "Titillium Web"
+TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+# python-pptx's tables use the built-in "Medium Style 2 – Accent 1": body rows banded with the
+# theme's accent 1 at these tints (band1H, wholeTbl), the background of unfilled cells.
+TABLE_STYLE_TINTS = (0.4, 0.2)
+
+# Slide layouts by role: the first name the template has is used (English and Italian names
+# of the standard Office layouts); without any, a layout with a title placeholder.
+SLIDE_LAYOUTS = {
+    "title": ("Title Slide", "Diapositiva titolo", "Titolo diapositiva"),
+    "section": ("Section Header", "Intestazione sezione"),
+    "content": ("Title Only", "Solo titolo", "Title and Content", "Titolo e contenuto"),
+}
+
+
+def to_points(emu: int) -> float:
+    return emu / 12700
+
+
+def to_emu(points: float) -> Emu:
+    return Emu(int(points * 12700))
+
+
+def rgb_color(hex_color: str) -> RGBColor:
+    """``#rrggbb`` as python-pptx's colour value."""
+    return RGBColor.from_string(hex_color.lstrip("#"))
+
+
+def find_layout(prs, role: str):
+    by_name = {layout.name: layout for layout in prs.slide_layouts}
+    for name in SLIDE_LAYOUTS[role]:
+        if name in by_name:
+            return by_name[name]
+    if role == "section":
+        return find_layout(prs, "content")
+    titled = [layout for layout in prs.slide_layouts
+              if any(ph.placeholder_format.type in TITLES for ph in layout.placeholders)]
+    return titled[0] if titled else prs.slide_layouts[0]
+
+
+def _place(shape, left, top, width, height) -> None:
+    # A placeholder given only some coordinates gets zeros for the others: set all four.
+    shape.left, shape.top, shape.width, shape.height = left, top, width, height
+
+
+def default_template():
+    """python-pptx's default template, made 16:9 with its placeholders moved to fit."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_16_9
+    width, margin = prs.slide_width, Emu(457200)
+    body = width - 2 * margin
+    for layout in prs.slide_layouts:
+        placeholders = {ph.placeholder_format.idx: ph for ph in layout.placeholders}
+        if layout.name == "Title Slide":
+            _place(placeholders[0], margin, Emu(1600000), body, Emu(1900000))
+            _place(placeholders[1], margin, Emu(3700000), body, Emu(1600000))
+        elif layout.name == "Title Only":
+            _place(placeholders[0], margin, Emu(300000), body, Emu(700000))
+        elif layout.name == "Section Header":
+            _place(placeholders[0], margin, Emu(2300000), body, Emu(1400000))
+            _place(placeholders[1], margin, Emu(3800000), body, Emu(900000))
+    return prs
+
+
+def corporate_template(path: Path):
+    prs = Presentation(str(path))
+    slide_ids = prs.slides._sldIdLst  # a template may come with slides of its own: start empty
+    for slide_id in list(slide_ids):
+        prs.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    return prs
+
+
+@dataclass
+class Geometry:
+    """The content area of a slide, below the content layout's title."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    body_width: int
+    body_height: int
+    footer: int
+
+    @classmethod
+    def of(cls, prs, content_layout) -> Geometry:
+        width, height = prs.slide_width, prs.slide_height
+        margin = int(width * 0.0375)
+        title = next((ph for ph in content_layout.placeholders if ph.placeholder_format.type in TITLES), None)
+        title_bottom = (title.top + title.height) if title is not None and title.height else int(height * 0.15)
+        top = title_bottom + int(height * 0.02)
+        footer = int(height * 0.05)
+        return cls(width, height, margin, top, width - 2 * margin, height - top - footer - int(height * 0.015), footer)
+
+
+def _theme_accent(prs) -> str:
+    """The template theme's accent 1 (``#rrggbb``), which python-pptx's table style tints."""
+    try:
+        theme_part = prs.slide_masters[0].part.part_related_by(RT.THEME)
+        scheme = etree.fromstring(theme_part.blob).find(".//" + qn("a:accent1"))
+        colour = scheme[0]
+        value = colour.get("val") if colour.tag == qn("a:srgbClr") else colour.get("lastClr")
+        if value and len(value) == 6:
+            return f"#{value}"
+    except (KeyError, IndexError, TypeError, AttributeError, etree.XMLSyntaxError):
+        pass
+    return "#4f81bd"  # Office's default accent 1
+
+
+@dataclass
+class Colours:
+    """The text colours of the deck, each readable (4.5:1) on the surfaces it is printed on."""
+
+    primary: str  # titles and headings on white; the fill under white text (title slide, dividers, table header)
+    on_primary: str  # text on the primary fill
+    total: str  # text of subtotal, total and group rows, on their fills
+    better: str  # figures better than their target, on any table surface
+    worse: str
+
+    @classmethod
+    def of(cls, report: Report, prs) -> Colours:
+        theme = accessible_theme(report.meta.theme)
+        accent = _theme_accent(prs)
+        surfaces = (WHITE, TABLE_TOTAL, TABLE_GROUP, *(tint(accent, t) for t in TABLE_STYLE_TINTS))
+        return cls(theme.primary, on_fill(theme.primary), readable(theme.text, TABLE_TOTAL, TABLE_GROUP),
+                   status_colour("better", theme, *surfaces), status_colour("worse", theme, *surfaces))
