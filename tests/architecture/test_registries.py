@@ -13,6 +13,7 @@ from reportgen.content.blocks import BUILDERS
 from reportgen.engine import operations as implemented
 from reportgen.export import EXPORTS_ROWS
 from reportgen.load import operations as declared
+from reportgen.render.deck import DECK_BUILDERS
 from reportgen.render.html import environment
 
 from ..conftest import SAMPLE_2024
@@ -25,8 +26,9 @@ def sample_result():
     return compute_project(SAMPLE_2024)
 
 
-def test_every_block_kind_has_a_content_builder_and_an_export_entry():
+def test_every_block_kind_has_a_content_builder_a_deck_builder_and_an_export_entry():
     assert set(BUILDERS) == set(KINDS)
+    assert set(DECK_BUILDERS) == set(KINDS)
     assert set(EXPORTS_ROWS) == set(KINDS)
 
 

@@ -113,3 +113,19 @@ def test_subtracted_rows_print_positive_marked_and_the_total_subtracts_them(tmp_
     assert rows["interessi_legali"].cells[0].value == "Interessi legali (-)"
     assert rows["incassi_contributivi"].cells[0].value == "Incassi contributivi"
     assert rows["interessi_previdenziali"].cells[1].value == D(300)
+
+
+def test_the_deck_prints_a_detail_row_in_italics(tmp_path):
+    import io
+
+    from pptx import Presentation
+
+    from reportgen.render.deck import render_pptx
+
+    compiled = _compiled(tmp_path)
+    deck = Presentation(io.BytesIO(render_pptx(compiled.report, compiled.formatter, compiled.root)))
+    cells = [cell for slide in deck.slides for shape in slide.shapes if shape.has_table
+             for row in shape.table.rows for cell in row.cells]
+    runs = {c.text: c.text_frame.paragraphs[0].runs[0] for c in cells if c.text}
+    assert runs["Formazione"].font.italic is True
+    assert runs["Personale"].font.italic is not True

@@ -117,8 +117,10 @@ def _add_table(deck: Deck, slide, block: TableBlock, layout: TableLayout, page: 
             status = tones[r][c]
             right = numeric[c] and kind != "group"
             colour = status_hex[status] if status else text_colour  # the cue word is in the text too
-            if not fastxml.write_cell(tc, values[c], right, size, bold, font, colour, fill):
-                fastxml.write_cell_pptx(table.cell(r, c), values[c], right, layout.size, bold, font, colour, fill)
+            italic = kind == "detail"  # a "di cui" row, as the PDFs print it
+            if not fastxml.write_cell(tc, values[c], right, size, bold, font, colour, fill, italic):
+                fastxml.write_cell_pptx(table.cell(r, c), values[c], right, layout.size, bold, font, colour, fill,
+                                        italic)
 
 
 def _add_kpis(deck: Deck, slide, block: KpiBlock) -> None:

@@ -50,7 +50,7 @@ def write_run_font(run, size: float | None, bold: bool | None, font: str | None,
 
 
 def write_cell(tc, text: str, right: bool, size: str, bold: bool, font: str | None, colour: str | None,
-               fill: str | None) -> bool:
+               fill: str | None, italic: bool = False) -> bool:
     """Fill a new table cell by writing its XML: the same elements python-pptx's ``cell.text``,
     ``paragraph.alignment``, ``run.font`` and ``cell.fill`` would write, at a fraction of the
     cost (a deck has thousands of cells). False, with nothing written, when the cell is not the
@@ -68,6 +68,8 @@ def write_cell(tc, text: str, right: bool, size: str, bold: bool, font: str | No
         run_properties = etree.SubElement(run, A_RPR)
         run_properties.set("sz", size)
         run_properties.set("b", "1" if bold else "0")
+        if italic:
+            run_properties.set("i", "1")
         if colour:
             etree.SubElement(etree.SubElement(run_properties, A_SOLID), A_SRGB).set("val", colour)
         if font:
@@ -81,7 +83,7 @@ def write_cell(tc, text: str, right: bool, size: str, bold: bool, font: str | No
 
 
 def write_cell_pptx(cell, text: str, right: bool, size: float, bold: bool, font: str | None,
-                    colour: str | None, fill: str | None) -> None:
+                    colour: str | None, fill: str | None, italic: bool = False) -> None:
     """:func:`write_cell` the way python-pptx does it (``colour`` and ``fill`` as ``RRGGBB``)."""
     cell.text = text
     for paragraph in cell.text_frame.paragraphs:
@@ -89,6 +91,8 @@ def write_cell_pptx(cell, text: str, right: bool, size: float, bold: bool, font:
         for run in paragraph.runs:
             run.font.size = Pt(size)
             run.font.bold = bold
+            if italic:
+                run.font.italic = True
             if font:
                 run.font.name = font
             if colour:

@@ -142,7 +142,7 @@ def table_layout(block: TableBlock, formatter: Formatter, width_pt: float, heigh
     size, widths = column_widths(block, texts, headers, width_pt)
     header_h = row_height(headers, widths, size, bold=True)
     heights = [row_height(t[:1], [sum(widths)], size, bold=True) if k == "group"
-               else row_height(t, widths, size, bold=k != "data") for t, k in zip(texts, kinds)]
+               else row_height(t, widths, size, bold=k not in ("data", "detail")) for t, k in zip(texts, kinds)]
     available = height_pt - header_h
     pages: list[list[int]] = [[]]
     used = 0.0
