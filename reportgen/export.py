@@ -294,8 +294,11 @@ def export_table(block: TableBlock, section: Section, name: str, occurrence: int
     rows = tuple(tuple(column[i] for column in columns) for i in range(len(block.rows)))
     key = (fields[-1].name,) if len(set(ids)) == len(ids) else ()
     frozen = tuple(fields)
-    return ExportedTable(name, block.title, block.table, section.id, section.number, section.title, block.note,
-                         frozen, rows, key, _csv_bytes(frozen, rows), occurrence)
+    # the notes as printed under the table: footnotes, the table's note, its source
+    notes = [*(f"({f.marker}) {f.text}" for f in block.footnotes), block.note,
+             f"Fonte: {block.fonte}" if block.fonte else None]
+    return ExportedTable(name, block.title, block.table, section.id, section.number, section.title,
+                         " ".join(filter(None, notes)) or None, frozen, rows, key, _csv_bytes(frozen, rows), occurrence)
 
 
 # Whether each kind of block (reportgen.content.blocks) is exported as a table of open data: a

@@ -21,7 +21,7 @@ from ..load import LoadedProject
 from ..load.config import ChartBlockConfig, KpiBlockConfig, SectionConfig, TableBlockConfig, TextBlockConfig
 from ..load.tables import row_id
 from .chartspec import build_chart
-from .model import Block, ChartBlock, Column, KpiBlock, KpiItem, TableBlock, TableRow, TextBlock
+from .model import Block, ChartBlock, Column, Footnote, KpiBlock, KpiItem, TableBlock, TableRow, TextBlock
 from .narrative import NarrativeRenderer
 
 
@@ -96,7 +96,8 @@ def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
     table = result.tables[block.table]
     schema = table.schema
     display = schema.display or {}
-    names = list(block.columns or display.get("columns") or [c for c in table.columns])
+    names = list(block.columns or display.get("columns")
+                 or [c for c, spec in table.columns.items() if spec.type not in ("note", "row_kind")])
     group_by = block.group_by or display.get("group_by")
     if group_by in names:
         names.remove(group_by)
@@ -115,8 +116,45 @@ def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
         rows.append(TableRow(row.id, row.kind, cells, group))
     merge = tuple(block.merge_repeats or display.get("merge_repeats") or ())
     group_label = table.columns[group_by].label if group_by in table.columns else None
+    columns, rows, footnotes = _footnotes(table, columns, rows, ctx)
     return TableBlock(table.id, block.title or schema.title, columns, tuple(rows), schema.note, group_by, merge,
-                      group_label)
+                      group_label, footnotes, schema.fonte)
+
+
+def _footnotes(table, columns: tuple[Column, ...], rows: list[TableRow], ctx: BlockContext):
+    """Number the table's footnotes in reading order (headers, then rows top-down, cells left
+    to right) and put each marker where its note applies: a header (a column's ``note``), a
+    row's label (a ``note`` column of the data, or ``notes: [{row}]``), a cell (``notes: [{row,
+    column}]``)."""
+    schema = table.schema
+    note_columns = [c.name for c in table.columns.values() if c.type == "note"]
+    by_cell: dict[tuple[str, str | None], list[str]] = {}
+    for note in schema.notes:
+        if table.row(note.row) is None:
+            ctx.errors.add(f"notes: table '{table.id}' has no row '{note.row}'", Location(schema.schema_file))
+            continue
+        by_cell.setdefault((note.row, note.column), []).append(note.text)
+    texts: list[str] = []
+
+    def marker(text: str) -> str:
+        if text not in texts:
+            texts.append(text)
+        return str(texts.index(text) + 1)
+
+    columns = tuple(dataclasses.replace(c, marks=(marker(table.columns[c.name].note),))
+                    if table.columns[c.name].note else c for c in columns)
+    label_index = next((i for i, c in enumerate(columns) if c.name == schema.label_column), 0)
+    marked = []
+    for row in rows:
+        source = table.row(row.id)
+        row_notes = [str(source.value(c)) for c in note_columns if source is not None and source.value(c)]
+        row_notes += by_cell.get((row.id, None), [])
+        marks = []
+        for index, column in enumerate(columns):
+            here = by_cell.get((row.id, column.name), []) + (row_notes if index == label_index else [])
+            marks.append(tuple(marker(text) for text in here))
+        marked.append(dataclasses.replace(row, marks=tuple(marks)) if any(marks) else row)
+    return columns, marked, tuple(Footnote(str(i), text) for i, text in enumerate(texts, start=1))
 
 
 @builds("kpi")

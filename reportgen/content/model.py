@@ -19,11 +19,21 @@ NUMERIC_DISPLAY = frozenset({"integer", "decimal", "percent", "euro", "value"})
 
 
 @dataclass(frozen=True, slots=True)
+class Footnote:
+    """A note printed under its table (on the same slide in the slide outputs), called by
+    ``marker`` where it applies: a column header, a row's label, a cell."""
+
+    marker: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Column:
     name: str
     label: str
     type: str
     unit: str | None = None
+    marks: tuple[str, ...] = ()  # footnote markers of the header
 
     @property
     def numeric(self) -> bool:
@@ -41,6 +51,10 @@ class TableRow:
         return self.kind in ("subtotal", "total")
     cells: tuple[Figure | None, ...]
     group: str | None = None  # value of the group_by column, for group header rows
+    marks: tuple[tuple[str, ...], ...] = ()  # footnote markers of each cell (empty: none)
+
+    def marks_of(self, index: int) -> tuple[str, ...]:
+        return self.marks[index] if index < len(self.marks) else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +67,8 @@ class TableBlock:
     group_by: str | None = None
     merge_repeats: tuple[str, ...] = ()
     group_label: str | None = None  # label of the group_by column (the exports name their group column)
+    footnotes: tuple[Footnote, ...] = ()
+    fonte: str | None = None  # where the data come from ("Fonte: …" under the table)
     kind: str = field(default="table", init=False)
 
     def tables_shown(self) -> list[str]:

@@ -41,6 +41,7 @@ class ColumnSpec:
     signed: bool = False
     computed: bool = False
     judgement: Judgement | None = None  # how the figures of this column are judged (see load.operations)
+    note: str | None = None  # a footnote to the column's header
 
     @property
     def numeric(self) -> bool:
@@ -99,6 +100,15 @@ class CheckSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class CellNote:
+    """A footnote to a row (``column`` None: the marker goes on its label) or to one cell."""
+
+    row: str
+    column: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class TableSchema:
     id: str
     title: str
@@ -113,7 +123,9 @@ class TableSchema:
     checks: tuple[CheckSpec, ...] = ()
     note: str | None = None
     display: dict[str, Any] = field(default_factory=dict)
-    header_rows: int = 1  # header rows of the data file (a title over several columns, then names)
+    header_rows: int = 1
+    notes: tuple[CellNote, ...] = ()  # footnotes to rows or cells
+    fonte: str | None = None  # the source of the data, printed "Fonte: …" under the table  # header rows of the data file (a title over several columns, then names)
 
     @property
     def input_columns(self) -> list[ColumnSpec]:
@@ -162,11 +174,12 @@ def _parse_column(spec: Spec, name: str, computed: bool) -> ColumnSpec | None:
         dash_is_zero=spec.text("dash", "missing") == "zero",
         signed=spec.boolean("signed", False),
         computed=spec.boolean("computed", computed),
+        note=spec.text("note", None),
     )
     if col_type == "choice" and not column.choices:
         spec.error("a choice column needs 'choices'", "choices")
     spec.reject_unknown({"type", "label", "required", "header", "decimals", "unit", "choices",
-                         "default", "dash", "signed", "computed"})
+                         "default", "dash", "signed", "computed", "note"})
     return column
 
 
@@ -385,6 +398,14 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
         published = item.text("published")
         checks.append(CheckSpec(item.text("row"), column, published, tol_value, item.path))
         item.reject_unknown({"row", "column", "published", "tolerance"})
+    notes: list[CellNote] = []
+    for index, raw in enumerate(spec.items("notes")):
+        item = spec.item(raw, index, "notes")
+        column = item.text("column", None)
+        if column is not None and column not in columns:
+            item.error(f"unknown column '{column}'", "column")
+        notes.append(CellNote(item.text("row"), column, item.text("text")))
+        item.reject_unknown({"row", "column", "text"})
     header_rows = spec.integer("header_rows", 1)
     if not 1 <= header_rows <= 5:
         spec.error("expected a number of rows from 1 to 5", "header_rows")
@@ -408,7 +429,9 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
         note=spec.text("note", None),
         display=display_raw,
         header_rows=header_rows,
+        notes=tuple(notes),
+        fonte=spec.text("fonte", None),
     )
     spec.reject_unknown({"title", "columns", "source", "derive", "key", "label_column", "checks",
-                         "display", "file", "sheet", "note", "description", "header_rows"})
+                         "display", "file", "sheet", "note", "description", "header_rows", "notes", "fonte"})
     return schema

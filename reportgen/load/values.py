@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 NUMERIC_TYPES = frozenset({"integer", "decimal", "percent", "euro", "value"})
-COLUMN_TYPES = NUMERIC_TYPES | {"text", "polarity", "sign", "date", "choice", "row_kind"}
+# note: a footnote to the row (its text is printed under the table, a marker on the row's label)
+COLUMN_TYPES = NUMERIC_TYPES | {"text", "note", "polarity", "sign", "date", "choice", "row_kind"}
 
 POLARITY_WORDS = {
     "higher": "higher", "lower": "lower",
@@ -184,7 +185,7 @@ def parse_cell(raw: Any, col_type: str, decimal_mark: str = ",", choices: tuple[
                number_format: str | None = None) -> Any:
     """Convert one non-blank cell to the column's type. ``number_format`` is the XLSX cell
     format, which tells whether a number is stored as a fraction (0,0956 shown as 9,56%)."""
-    if col_type == "text":
+    if col_type in ("text", "note"):
         return str(raw).strip() if not isinstance(raw, float) else _plain(raw)
     if col_type == "choice":
         value = str(raw).strip()

@@ -15,6 +15,7 @@ from ...charts.native import add_native_chart
 from ...content.model import Block, ChartBlock, KpiBlock, TableBlock, TextBlock
 from ...errors import ReportgenError
 from ..common import TABLE_GROUP, TABLE_TOTAL, text_on, tone
+from ..measure import TextMeasure
 from . import fastxml
 from .fastxml import srgb_val
 from .paginate import TEXT_PT, TableLayout, chunk_text, table_layout
@@ -163,14 +164,44 @@ def _text(slides: SectionSlides, block: TextBlock) -> None:
     slides.text.extend(block.narrative.blocks)  # put on slides with the narrative that follows
 
 
+NOTE_PT = 10
+
+
+def table_notes(block: TableBlock) -> list[str]:
+    """What the PDFs print under a table: its footnotes, its note, its source."""
+    return [*(f"({f.marker}) {f.text}" for f in block.footnotes), *([block.note] if block.note else []),
+            *([f"Fonte: {block.fonte}"] if block.fonte else [])]
+
+
+def _add_notes(deck: Deck, slide, notes: list[str], top: int, height: int) -> None:
+    g = deck.geometry
+    box = slide.shapes.add_textbox(g.left, top, g.body_width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for index, text in enumerate(notes):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.text = text
+        for run in paragraph.runs:
+            deck.font(run, NOTE_PT, False, None)
+
+
 def _table(slides: SectionSlides, block: TableBlock) -> None:
     slides.flush_text()
-    layout = table_layout(block, slides.deck.formatter, slides.width_pt, slides.height_pt)
+    notes = table_notes(block)
+    # the notes go on every slide of the table, under it: the room they take is measured first
+    measure = TextMeasure(NOTE_PT)
+    notes_pt = sum(measure.lines(text, slides.width_pt - 14) for text in notes) * measure.cell_line_height() + 8 \
+        if notes else 0.0
+    layout = table_layout(block, slides.deck.formatter, slides.width_pt, slides.height_pt - notes_pt)
     heading = f"{slides.title} – {block.title}" if slides.several_tables else slides.title
     pages = len(layout.pages)
+    g = slides.deck.geometry
     for number, page in enumerate(layout.pages, start=1):
         description = f"Tabella «{block.title}»" + (f", parte {number} di {pages}" if pages > 1 else "")
-        _add_table(slides.deck, slides.new_slide(heading), block, layout, page, description)
+        slide = slides.new_slide(heading)
+        _add_table(slides.deck, slide, block, layout, page, description)
+        if notes:
+            _add_notes(slides.deck, slide, notes, g.top + g.body_height - to_emu(notes_pt), to_emu(notes_pt))
 
 
 def _kpi(slides: SectionSlides, block: KpiBlock) -> None:

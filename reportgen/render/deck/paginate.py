@@ -117,8 +117,13 @@ class TableLayout:
     pages: list[list[int]]
 
 
+def marked(text: str, marks: tuple[str, ...]) -> str:
+    """A text with its footnote markers, as the deck prints them (no superscript in a table cell)."""
+    return f"{text} ({','.join(marks)})" if marks else text
+
+
 def table_layout(block: TableBlock, formatter: Formatter, width_pt: float, height_pt: float) -> TableLayout:
-    headers = [header_text(c) for c in block.columns]
+    headers = [marked(header_text(c), c.marks) for c in block.columns]
     texts: list[list[str]] = []
     tones: list[list[str]] = []
     kinds: list[str] = []
@@ -131,9 +136,9 @@ def table_layout(block: TableBlock, formatter: Formatter, width_pt: float, heigh
             tones.append(blank)
             kinds.append("group")
         cells, statuses = [], []
-        for column, figure, repeat in zip(block.columns, row.cells, repeats):
+        for index, (column, figure, repeat) in enumerate(zip(block.columns, row.cells, repeats)):
             status = "" if repeat else tone(figure)
-            text = "" if repeat else cell_text(formatter, column, figure)
+            text = "" if repeat else marked(cell_text(formatter, column, figure), row.marks_of(index))
             cells.append(f"{text} {status.cue}" if status else text)  # never by colour alone
             statuses.append(str(status))
         texts.append(cells)
