@@ -104,14 +104,17 @@ def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
     columns = tuple(Column(n, table.columns[n].label, table.columns[n].type, table.columns[n].unit)
                     for n in names if n in table.columns)
     rows = []
-    sign = next((c.name for c in table.columns.values() if c.type == "sign"), None) \
-        if display.get("mark_subtracted") else None
+    # mark_subtracted: true (every row), rows (data rows only) or totals (subtotals only)
+    mark = display.get("mark_subtracted")
+    marked_kinds = {True: ("data", "detail", "subtotal", "total"), "rows": ("data", "detail"),
+                    "totals": ("subtotal", "total")}.get(mark, ())
+    sign = next((c.name for c in table.columns.values() if c.type == "sign"), None) if marked_kinds else None
     for row in table.rows:
         if row.kind in ("data", "detail") and not all(fnmatchcase(str(row.value(c) or ""), p) for c, p in block.where):
             continue
         group = _group_title(row.value(group_by), block, result) if group_by else None
         cells = tuple(row.figures.get(c.name) for c in columns)
-        if sign and row.value(sign) == -1:
+        if sign and row.value(sign) == -1 and row.kind in marked_kinds:
             cells = _marked_subtracted(cells, schema.label_column, columns)
         rows.append(TableRow(row.id, row.kind, cells, group))
     merge = tuple(block.merge_repeats or display.get("merge_repeats") or ())
