@@ -21,10 +21,10 @@ from reportgen.cli import main
 from reportgen.content import formatter_for
 from reportgen.errors import InputError, Location
 from reportgen.load import load_project
-from reportgen.preview import ChartCache, PreviewServer, problems_page, safe_file, snapshot
+from reportgen.preview import DrawnCharts, PreviewServer, problems_page, safe_file, snapshot
 from reportgen.resources import assets_dir
 
-CHARTS = ChartCache()
+CHARTS = DrawnCharts()
 TIMEOUT = 60.0
 
 
