@@ -61,7 +61,7 @@ class UrlRewriter:
 def _environment() -> Environment:
     # reportgen's own files only, so not sandboxed; autoescaped all the same
     env = Environment(loader=FileSystemLoader(str(templates_dir())), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["text"] = lambda value: Markup(html.escape(str(value)))
     return env
 
