@@ -307,3 +307,18 @@ def test_300_parallel_requests_all_answer(tmp_path):
             statuses = list(pool.map(get, ["/", "/_version", "/_preview/reload.js"] * (count // 3)))
     assert statuses == [200] * count
     assert time.monotonic() - started < 20
+
+
+def test_a_client_that_sends_nothing_does_not_hold_its_thread(tmp_path, monkeypatch):
+    import socket
+
+    from reportgen.preview import server as http
+
+    assert http._Handler.timeout == http.CLIENT_TIMEOUT <= 30  # by default too: a slow client lets go
+    monkeypatch.setattr(http._Handler, "timeout", 0.5)  # shorter, for the test's sake
+    with PreviewServer(tmp_path, port=0, charts=CHARTS, log=lambda line: None) as server:
+        port = int(server.url.rsplit(":", 1)[1].strip("/"))
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as idle:
+            started = time.monotonic()
+            assert idle.recv(1024) == b""  # closed by the server, not by this test's own timeout
+            assert time.monotonic() - started < 5
