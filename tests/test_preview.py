@@ -272,7 +272,7 @@ def test_a_poll_looks_at_a_bounded_number_of_entries(tmp_path):
         (tmp_path / "data" / f"{i:02}.csv").write_text("x", encoding="utf-8")
     assert snapshot(tmp_path, limit=31).complete and len(snapshot(tmp_path, limit=31)) == 30
     cut = snapshot(tmp_path, limit=10)
-    assert not cut.complete and sorted(cut) == [f"data/{i:02}.csv" for i in range(9)]  # "data" is the tenth
+    assert not cut.complete and sorted(cut) == [f"data/{i:02}.csv" for i in range(9)]  # "data" itself is the first of the ten
     assert snapshot(tmp_path, limit=10) == cut  # the same files at every poll: no change seen where there is none
 
 
