@@ -21,10 +21,10 @@ from reportgen.cli import main
 from reportgen.content import formatter_for
 from reportgen.errors import InputError, Location
 from reportgen.load import load_project
-from reportgen.preview import ChartCache, PreviewServer, problems_page, safe_file, snapshot
+from reportgen.preview import DrawnCharts, PreviewServer, problems_page, safe_file, snapshot
 from reportgen.resources import assets_dir
 
-CHARTS = ChartCache()
+CHARTS = DrawnCharts()
 TIMEOUT = 60.0
 
 
@@ -253,3 +253,72 @@ def test_cli_help_explains_every_option():
     assert result.exit_code == 0
     for option in ("--port", "--host", "--open / --no-open"):
         assert option in result.output
+
+
+def test_linked_folders_are_not_followed_so_a_poll_stays_quick(sample_copy):
+    plain = snapshot(sample_copy)
+    os.symlink(".", sample_copy / "again")
+    os.symlink(sample_copy, sample_copy / "text" / "project")  # two links to the project folder itself
+    os.symlink(sample_copy / "data" / "ieep.csv", sample_copy / "linked.csv")
+    started = time.monotonic()
+    linked = snapshot(sample_copy)
+    assert time.monotonic() - started < 1.0
+    assert linked.complete and sorted(linked) == sorted([*plain, "linked.csv"])  # a linked file is still watched
+
+
+def test_a_poll_looks_at_a_bounded_number_of_entries(tmp_path):
+    for i in range(30):
+        (tmp_path / "data" / f"{i:02}.csv").parent.mkdir(exist_ok=True)
+        (tmp_path / "data" / f"{i:02}.csv").write_text("x", encoding="utf-8")
+    assert snapshot(tmp_path, limit=31).complete and len(snapshot(tmp_path, limit=31)) == 30
+    cut = snapshot(tmp_path, limit=10)
+    assert not cut.complete and sorted(cut) == [f"data/{i:02}.csv" for i in range(9)]  # "data" itself is the first of the ten
+    assert snapshot(tmp_path, limit=10) == cut  # the same files at every poll: no change seen where there is none
+
+
+def test_a_folder_too_big_to_watch_is_said_on_the_page(tmp_path):
+    for i in range(12):
+        (tmp_path / f"note{i:02}.txt").write_text("x", encoding="utf-8")
+    with PreviewServer(tmp_path, port=0, poll=0.1, charts=CHARTS, max_entries=5, log=lambda line: None) as server:
+        server.wait_for_build(timeout=TIMEOUT)
+        text = page(server)
+    assert not server.build.ok and "report.yaml" in text  # the project itself has a problem: no report.yaml
+    assert "more than 5 files and folders" in text
+
+
+def test_300_parallel_requests_all_answer(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    count = 300
+    start = Barrier(count)
+
+    def get(path: str) -> int:
+        start.wait()
+        request = urllib.request.Request(server.url.rstrip("/") + path)
+        with urllib.request.urlopen(request, timeout=5) as response:
+            response.read()
+            return response.status
+
+    with PreviewServer(tmp_path, port=0, charts=CHARTS, log=lambda line: None) as server:
+        server.wait_for_build(timeout=TIMEOUT)  # a folder without report.yaml: its problems page
+        started = time.monotonic()
+        with ThreadPoolExecutor(count) as pool:
+            statuses = list(pool.map(get, ["/", "/_version", "/_preview/reload.js"] * (count // 3)))
+    assert statuses == [200] * count
+    assert time.monotonic() - started < 20
+
+
+def test_a_client_that_sends_nothing_does_not_hold_its_thread(tmp_path, monkeypatch):
+    import socket
+
+    from reportgen.preview import server as http
+
+    assert http._Handler.timeout == http.CLIENT_TIMEOUT <= 30  # by default too: a slow client lets go
+    monkeypatch.setattr(http._Handler, "timeout", 0.5)  # shorter, for the test's sake
+    with PreviewServer(tmp_path, port=0, charts=CHARTS, log=lambda line: None) as server:
+        port = int(server.url.rsplit(":", 1)[1].strip("/"))
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as idle:
+            started = time.monotonic()
+            assert idle.recv(1024) == b""  # closed by the server, not by this test's own timeout
+            assert time.monotonic() - started < 5
