@@ -13,23 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, InputErrors, Location, ReportgenError
+from ..project import compile_project
 from .page import UrlRewriter, problems_page, report_page
 
 logger = logging.getLogger(__name__)
 
 CHART_MEMORY = 256  # charts kept between rebuilds (the 2024 sample has 14)
-
-
-def _compile(root: Path):
-    """load → compute → content, and the number style: (loaded, result, report, formatter).
-    The one place the preview runs that sequence; the shared compile_project() replaces it."""
-    from ..content import build_report, formatter_for
-    from ..engine import compute
-    from ..load import load_project
-
-    loaded = load_project(root)
-    result = compute(loaded)
-    return loaded, result, build_report(loaded, result), formatter_for(loaded.config)
 
 
 class DrawnCharts:
@@ -131,9 +120,10 @@ class Builder:
 
         from ..render.html import environment, render_html
 
-        loaded, result, report, formatter = _compile(self.root)
+        compiled = compile_project(self.root)
+        report, formatter = compiled.report, compiled.formatter
         specs = report.charts()
-        charts, drawn = self.charts.get(specs, loaded.config.theme, formatter)
+        charts, drawn = self.charts.get(specs, compiled.loaded.config.theme, formatter)
         page, css = render_html(report, formatter, self.root, charts, layout="pdf")
         try:
             screen = environment(self.root).get_template("preview/screen.css.j2").render(
@@ -141,7 +131,7 @@ class Builder:
         except TemplateError as exc:
             name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "preview/screen.css.j2"
             raise InputError(f"template error: {exc}", Location(str(name), line=getattr(exc, "lineno", None))) from None
-        warnings = result.notes(loaded)
+        warnings = compiled.notes
         page = report_page(page, self.urls, number, server_id, [*warnings, *notes])
         return Build(number, True, page.encode("utf-8"), self.urls.css(css).encode("utf-8"),
                      self.urls.css(screen).encode("utf-8"), time.perf_counter() - started,
