@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ErrorCollector
+from . import keys as K
 from .values import COLUMN_TYPES, NUMERIC_TYPES, POLARITY_WORDS, CellError, parse_cell, parse_number
 from .yamlspec import Spec, read_yaml
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+# \Z, not $: "$" also matches before a trailing newline ("mini\n")
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 AGGREGATES = ("sum", "mean", "weighted_mean", "count", "min", "max")
 
 # name -> (required params, optional params); a param kind is one of
@@ -134,7 +136,7 @@ class TableSchema:
     checks: tuple[CheckSpec, ...] = ()
     note: str | None = None
     display: dict[str, Any] = field(default_factory=dict)
-    header_rows: int = 1  # header rows of the data file (a title over several columns, then names)
+    header_rows: int = K.SCHEMA.default("header_rows")  # header rows of the data file (a title over several columns, then names)
 
     @property
     def input_columns(self) -> list[ColumnSpec]:
@@ -150,11 +152,12 @@ def humanize(name: str) -> str:
 
 
 def _parse_column(spec: Spec, name: str, computed: bool) -> ColumnSpec | None:
-    col_type = spec.text("type", "text")
+    keys = K.COLUMN
+    col_type = spec.text("type", keys.default("type"))
     if col_type not in COLUMN_TYPES:
         spec.error(f"unknown type '{col_type}'; use one of {', '.join(sorted(COLUMN_TYPES))}", "type")
         return None
-    headers = spec.names("header", ())
+    headers = spec.names("header", keys.default("header"))
     default = spec.raw("default")
     if default is not None and col_type == "polarity":
         if str(default).lower() not in POLARITY_WORDS:
@@ -169,25 +172,24 @@ def _parse_column(spec: Spec, name: str, computed: bool) -> ColumnSpec | None:
         except CellError as exc:
             spec.error(f"'{default}' {exc}", "default")
             default = None
-    decimals = spec.integer("decimals", None)
+    decimals = spec.integer("decimals", keys.default("decimals"))
     column = ColumnSpec(
         name=name,
         type=col_type,
-        label=spec.text("label", humanize(name)),
-        required=spec.boolean("required", False),
+        label=spec.line("label", humanize(name)),  # default: the name, capitalised
+        required=spec.boolean("required", keys.default("required")),
         headers=headers,
         decimals=decimals,
-        unit=spec.text("unit", None),
-        choices=spec.names("choices", ()),
+        unit=spec.line("unit", keys.default("unit")),
+        choices=spec.names("choices", keys.default("choices")),
         default=default,
-        dash_is_zero=spec.text("dash", "missing") == "zero",
-        signed=spec.boolean("signed", False),
+        dash_is_zero=spec.text("dash", keys.default("dash")) == "zero",
+        signed=spec.boolean("signed", keys.default("signed")),
         computed=spec.boolean("computed", computed),
     )
     if col_type == "choice" and not column.choices:
         spec.error("a choice column needs 'choices'", "choices")
-    spec.reject_unknown({"type", "label", "required", "header", "decimals", "unit", "choices",
-                         "default", "dash", "signed", "computed"})
+    spec.reject_unknown(keys.names)
     return column
 
 
@@ -220,12 +222,12 @@ def _parse_levels(spec: Spec, known: set[str]) -> list[Level]:
         by = level.text("by", None)
         if by is not None and by not in known:
             level.error(f"unknown column '{by}'", "by")
-        position = level.text("position", "after")
+        position = level.text("position", K.LEVEL.default("position"))
         if position not in ("before", "after"):
             level.error("expected 'before' or 'after'", "position")
         levels.append(Level(by, level.text("label", "Totale" if by is None else "{" + by + "}"),
-                            position, level.integer("min_rows", 1)))
-        level.reject_unknown({"by", "label", "position", "min_rows"})
+                            position, level.integer("min_rows", K.LEVEL.default("min_rows"))))
+        level.reject_unknown(K.LEVEL.names)
     return levels
 
 
@@ -325,22 +327,22 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
     spec = Spec(read_yaml(path, display, errors), display, errors)
     if len(errors.errors) > before:
         return None
-    if not ID_PATTERN.match(table_id):
+    if not ID_PATTERN.fullmatch(table_id):
         errors.add(f"table id '{table_id}' must be lowercase letters, digits and _", None)
     columns: dict[str, ColumnSpec] = {}
     cols_spec = spec.child("columns")
     if not cols_spec.data:
         spec.error("a table needs at least one column", "columns")
     for name in cols_spec.data:
-        if not isinstance(name, str) or not ID_PATTERN.match(name):
+        if not isinstance(name, str) or not ID_PATTERN.fullmatch(name):
             cols_spec.error("column names are lowercase letters, digits and _", str(name))
             continue
         column = _parse_column(cols_spec.child(name), name, computed=False)
         if column:
             columns[name] = column
     source = spec.child("source")
-    source_table = source.text("table", None)
-    source.reject_unknown({"table"})
+    source_table = source.text("table", K.SOURCE.default("table"))
+    source.reject_unknown(K.SOURCE.names)
     derive: list[Derivation] = []
     known = set(columns)
     for index, raw in enumerate(spec.items("derive")):
@@ -368,11 +370,11 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
                     headers=declared.headers, decimals=declared.decimals, unit=declared.unit,
                     signed=declared.signed or signed, computed=True)
             known.add(name)
-    key = spec.names("key", ())
+    key = spec.names("key", K.SCHEMA.default("key"))
     for column in key:
         if column not in columns:
             spec.error(f"unknown column '{column}'", "key")
-    label_column = spec.text("label_column", None)
+    label_column = spec.text("label_column", K.SCHEMA.default("label_column"))
     if label_column is None:
         label_column = next((c.name for c in columns.values() if c.type == "text"), None)
     elif label_column not in columns:
@@ -383,7 +385,7 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
         column = item.text("column")
         if column and column not in columns:
             item.error(f"unknown column '{column}'", "column")
-        tolerance = item.raw("tolerance")
+        tolerance = item.raw("tolerance", K.CHECK.default("tolerance"))
         tol_value = None
         if tolerance is not None:
             try:
@@ -392,31 +394,44 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
                 item.error("expected a number", "tolerance")
         published = item.text("published")
         checks.append(CheckSpec(item.text("row"), column, published, tol_value, item.path))
-        item.reject_unknown({"row", "column", "published", "tolerance"})
-    header_rows = spec.integer("header_rows", 1)
+        item.reject_unknown(K.CHECK.names)
+    header_rows = spec.integer("header_rows", K.SCHEMA.default("header_rows"))
     if not 1 <= header_rows <= 5:
         spec.error("expected a number of rows from 1 to 5", "header_rows")
         header_rows = 1
-    display_raw = spec.raw("display") or {}
-    if not isinstance(display_raw, dict):
-        spec.error("expected a mapping", "display")
-        display_raw = {}
+    display_raw = _display(spec)
     schema = TableSchema(
         id=table_id,
-        title=spec.text("title"),
+        title=spec.line("title"),
         schema_file=display,
         columns=columns,
         key=key,
-        file=spec.text("file", None),
-        sheet=spec.text("sheet", None),
+        file=spec.text("file", K.SCHEMA.default("file")),
+        sheet=spec.text("sheet", K.SCHEMA.default("sheet")),
         source_table=source_table,
         label_column=label_column,
         derive=tuple(derive),
         checks=tuple(checks),
-        note=spec.text("note", None),
+        note=spec.text("note", K.SCHEMA.default("note")),
         display=display_raw,
         header_rows=header_rows,
     )
-    spec.reject_unknown({"title", "columns", "source", "derive", "key", "label_column", "checks",
-                         "display", "file", "sheet", "note", "description", "header_rows"})
+    spec.text("description", K.SCHEMA.default("description"))  # for the schema's authors: only checked
+    spec.reject_unknown(K.SCHEMA.names)
     return schema
+
+
+def _display(spec: Spec) -> dict[str, Any]:
+    """``display``: the defaults of the table blocks showing the table, kept as written."""
+    raw = spec.raw("display") or {}
+    if not isinstance(raw, dict):
+        spec.error("expected a mapping", "display")
+        return {}
+    display = spec.child("display")
+    for key in K.DISPLAY.keys:  # only checked: the blocks read them, with their own defaults
+        if key.type == "names":
+            display.names(key.name, ())
+        else:
+            display.line(key.name, None)
+    display.reject_unknown(K.DISPLAY.names)
+    return raw
