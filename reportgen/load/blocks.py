@@ -169,7 +169,7 @@ def _parse_chart(block: Spec, section_id: str) -> ChartBlockConfig:
     spec = block.child("chart")
     keys = K.CHART
     kind = spec.text("kind")
-    if kind not in CHART_KINDS:
+    if kind not in keys["kind"].choices:
         spec.error(f"unknown chart kind '{kind}'; use one of {', '.join(CHART_KINDS)}", "kind")
     labels = spec.text("labels", keys.default("labels"))
     values = spec.names("values", keys.default("values"))
@@ -182,10 +182,10 @@ def _parse_chart(block: Spec, section_id: str) -> ChartBlockConfig:
     elif x and not series_rows:
         spec.error("is required with x", "series_rows")
     sort = spec.text("sort", keys.default("sort"))
-    if sort not in (None, "asc", "desc"):
+    if sort is not None and sort not in keys["sort"].choices:
         spec.error("expected 'asc' or 'desc'", "sort")
     size = spec.text("size", keys.default("size"))
-    if size not in ("full", "half"):
+    if size not in keys["size"].choices:
         spec.error("expected 'full' or 'half'", "size")
     reference = _parse_reference(spec.child("reference")) if spec.has("reference") else keys.default("reference")
     spec.reject_unknown(keys.names)

@@ -275,10 +275,10 @@ def _parse_theme(style: Spec, root: Path) -> Theme:
     return Theme(**theme_values, logo=logo, pptx_template=template)
 
 
-def _choice(spec: Spec, key: str, keys: K.Group, choices, message: str | None = None) -> str:
+def _choice(spec: Spec, key: str, keys: K.Group, message: str | None = None) -> str:
     value = spec.text(key, keys.default(key))
-    if value not in choices:
-        spec.error(message or f"expected one of {', '.join(choices)}", key)
+    if value not in keys[key].choices:
+        spec.error(message or f"expected one of {', '.join(keys[key].choices)}", key)
     return value
 
 
@@ -306,16 +306,15 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
         spec.error(f"unknown locale '{locale}'", "locale")
     style = spec.child("style")
     percent_space = style.boolean("percent_space", K.STYLE.default("percent_space"))
-    currency_position = _choice(style, "currency_position", K.STYLE, ("prefix", "suffix"),
-                                "expected 'prefix' or 'suffix'")
+    currency_position = _choice(style, "currency_position", K.STYLE, "expected 'prefix' or 'suffix'")
     theme = _parse_theme(style, root)
     style.reject_unknown(K.STYLE.names)
     data_spec = spec.child("data")
-    decimal_mark = _choice(data_spec, "decimal_mark", K.DATA, (",", "."), "expected ',' or '.'")
+    decimal_mark = _choice(data_spec, "decimal_mark", K.DATA, "expected ',' or '.'")
     data_spec.reject_unknown(K.DATA.names)
     approval = _parse_act(spec.child("approval"), Approval, K.APPROVAL)
     validation = _parse_act(spec.child("validation"), Validation, K.VALIDATION)
-    document = _choice(spec, "document", K.REPORT, DOCUMENTS)
+    document = _choice(spec, "document", K.REPORT)
     open_data = spec.child("open_data")
     license_ = _parse_license(open_data)
     open_data_url = open_data.line("url", K.OPEN_DATA.default("url"))
@@ -323,7 +322,7 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
         open_data.error("expected a web address (http:// or https://)", "url")
     open_data.reject_unknown(K.OPEN_DATA.names)
     pdf_spec = spec.child("pdf")
-    pdf_profile = _choice(pdf_spec, "profile", K.PDF, PDF_PROFILES)
+    pdf_profile = _choice(pdf_spec, "profile", K.PDF)
     pdf_spec.reject_unknown(K.PDF.names)
     outputs = spec.names("outputs", K.REPORT.default("outputs"))
     for fmt in outputs:

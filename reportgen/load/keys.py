@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .values import COLUMN_TYPES
+
 REQUIRED = object()  # a key without default: leaving it out is an error
 
 # What a project is: the Relazione sulla Performance (checked against the DFP guidelines and
@@ -49,6 +51,7 @@ class Key:
     default: Any = None  # REQUIRED, or the value taken when the key is left out
     example: str = ""
     default_doc: str = ""  # the default in words, when it depends on the project
+    choices: tuple[str, ...] = ()  # the values a "choice" key accepts
 
     @property
     def required(self) -> bool:
@@ -98,8 +101,8 @@ REPORT = _group(
     Key("name", "line", "output file names: letters, digits, `.`, `-` and `_`", None, "relazione-2024",
         "the folder name"),
     Key("locale", "line", "language and formats of numbers and dates (a Babel locale)", "it_IT", "it_IT"),
-    Key("document", "choice", f"what the project is ({_one_of(DOCUMENTS)}); an abstract is not validated "
-        "by the OIV, so `check` verifies only its figures", "relazione", "abstract"),
+    Key("document", "choice", "what the project is; an abstract is not validated by the OIV, so `check` "
+        "verifies only its figures", "relazione", "abstract", choices=DOCUMENTS),
     Key("document_date", "date", "the date written in the PDF metadata and the open data", None, "2025-06-05",
         "the approval date"),
     Key("outputs", "names", f"the files `build` writes, each {_one_of(FORMATS)} (`slides`: the 16:9 slide PDF)",
@@ -133,7 +136,7 @@ STYLE = _group(
     "style", "how numbers and colours look",
     Key("percent_space", "boolean", "a space between a number and `%` (`9,56 %`, else `9,56%`)", True, "false"),
     Key("currency_position", "choice", "the euro sign before (`prefix`: `€ 1.234,56`) or after (`suffix`) "
-        "the amount", "prefix", "suffix"),
+        "the amount", "prefix", "suffix", choices=("prefix", "suffix")),
     Key("colors", "mapping", "the theme colours (see `style.colors`)", None, '{primary: "#0b4f8a"}'),
     Key("palette", "colours", "chart series colours, `#rrggbb` each; the default is the colour-blind-safe "
         "Okabe–Ito palette", DEFAULT_PALETTE, '["#0072B2", "#E69F00"]'),
@@ -152,13 +155,14 @@ COLORS = _group(
 
 DATA = _group(
     "data", "how data files are read",
-    Key("decimal_mark", "choice", "how `1.234` is read: `,` (Italian: a thousands separator) or `.`", ",", '"."'),
+    Key("decimal_mark", "choice", "how `1.234` is read: `,` (Italian: a thousands separator) or `.`", ",", '"."',
+        choices=(",", ".")),
 )
 
 PDF = _group(
     "pdf", "the A4 PDF",
-    Key("profile", "choice", f"{_one_of(PDF_PROFILES)}: tagged PDF/UA-1, or PDF/A-3u and PDF/UA-1 with every "
-        "table attached as CSV (`--pdf-profile` overrides it)", "standard", "archival"),
+    Key("profile", "choice", "tagged PDF/UA-1 (`standard`), or PDF/A-3u and PDF/UA-1 with every table attached "
+        "as CSV (`archival`); `--pdf-profile` overrides it", "standard", "archival", choices=PDF_PROFILES),
 )
 
 OPEN_DATA = _group(
@@ -232,7 +236,8 @@ CHART_BLOCK = _group(
 
 CHART = _group(
     "chart", "a chart: `labels` + `values` (rows are categories) or `x` + `series_rows` (columns are categories)",
-    Key("kind", "choice", _one_of(CHART_KINDS), REQUIRED, "hbar"),
+    Key("kind", "choice", "pie, donut, bar (vertical), hbar (horizontal), trend (lines), stacked", REQUIRED, "hbar",
+        choices=CHART_KINDS),
     Key("table", "id", "the table drawn", REQUIRED, "pndd"),
     Key("title", "line", "the chart title", None, "Giudizi sussidiati", "the table title"),
     Key("labels", "name", "rows are the categories, named by this column …", None, "struttura"),
@@ -241,9 +246,10 @@ CHART = _group(
     Key("series_rows", "names", "… and these rows (ids) the series", (), "[redditivita]"),
     Key("rows", "names", "exactly these rows (ids), in this order", (), "[toscana, marche]"),
     Key("where", "mapping", "keep data rows whose column matches a glob pattern", (), '{provincia: "*(DR)"}'),
-    Key("sort", "choice", "`asc` or `desc`, by the first series", None, "desc", "the table's order"),
+    Key("sort", "choice", "ascending or descending, by the first series", None, "desc", "the table's order",
+        choices=("asc", "desc")),
     Key("reference", "mapping", "a reference line (see `chart.reference`)", None),
-    Key("size", "choice", "`full` width, or `half` (two side by side)", "full", "half"),
+    Key("size", "choice", "`full` width, or `half` (two side by side)", "full", "half", choices=("full", "half")),
 )
 
 REFERENCE = _group(
@@ -278,7 +284,7 @@ SCHEMA = _group(
 
 COLUMN = _group(
     "columns.NAME", "an input column (or a computed one, with `computed: true`)",
-    Key("type", "choice", "what it holds (see the column types)", "text", "euro"),
+    Key("type", "choice", "what it holds (see the column types)", "text", "euro", choices=tuple(sorted(COLUMN_TYPES))),
     Key("label", "line", "the column header", None, "Obiettivo 2024", "the name, capitalised, `_` as spaces"),
     Key("required", "boolean", "every data row has a value", False, "true"),
     Key("header", "names", "the header spellings accepted in the data file", (), '["Obiettivo 2024"]',
@@ -287,7 +293,8 @@ COLUMN = _group(
     Key("unit", "line", "shown in the header", None, "giorni"),
     Key("choices", "names", "the values of a `choice` column", (), "[alta, media, bassa]"),
     Key("default", "value", "the value of empty cells, written like the data", None, "100"),
-    Key("dash", "choice", "what a lone `-` is: `missing` or `zero`", "missing", "zero"),
+    Key("dash", "choice", "what a lone `-` is: no value, or zero (any other word: no value)", "missing", "zero",
+        choices=("missing", "zero")),
     Key("signed", "boolean", "printed with `+` when positive", False, "true"),
     Key("computed", "boolean", "a column a derivation computes: sets its label or decimals, and accepts "
         "typed values for rows without operands", False, "true"),
@@ -323,7 +330,7 @@ LEVEL = _group(
     Key("by", "name", "the grouping column", None, "area", "none: the grand total"),
     Key("label", "line", "the row label; `{column}` is the group's value", None, '"Totale {area}"',
         '`Totale`, or `{BY}`'),
-    Key("position", "choice", "`before` or `after` the group's rows", "after", "before"),
+    Key("position", "choice", "before or after the group's rows", "after", "before", choices=("before", "after")),
     Key("min_rows", "integer", "groups with fewer data rows get no subtotal", 1, "2"),
     file="data/ID.schema.yaml",
 )

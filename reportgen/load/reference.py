@@ -38,7 +38,8 @@ def _table(group: Group, prefix: str = "") -> list[str]:
     for key in group.keys:
         path = f"{prefix}{key.name}"
         example = f"`{key.example}`" if key.example else ""
-        lines.append(f"| `{path}` | {key.type} | {_default_text(key)} | {key.doc} | {example} |")
+        kind = "one of " + ", ".join(f"`{c}`" for c in key.choices) if key.choices else key.type
+        lines.append(f"| `{path}` | {kind} | {_default_text(key)} | {key.doc} | {example} |")
     return [*lines, ""]
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import ErrorCollector
 from . import keys as K
-from .values import COLUMN_TYPES, NUMERIC_TYPES, POLARITY_WORDS, CellError, parse_cell, parse_number
+from .values import NUMERIC_TYPES, POLARITY_WORDS, CellError, parse_cell, parse_number
 from .yamlspec import Spec, read_yaml
 
 # \Z, not $: "$" also matches before a trailing newline ("mini\n")
@@ -154,8 +154,8 @@ def humanize(name: str) -> str:
 def _parse_column(spec: Spec, name: str, computed: bool) -> ColumnSpec | None:
     keys = K.COLUMN
     col_type = spec.text("type", keys.default("type"))
-    if col_type not in COLUMN_TYPES:
-        spec.error(f"unknown type '{col_type}'; use one of {', '.join(sorted(COLUMN_TYPES))}", "type")
+    if col_type not in keys["type"].choices:
+        spec.error(f"unknown type '{col_type}'; use one of {', '.join(keys['type'].choices)}", "type")
         return None
     headers = spec.names("header", keys.default("header"))
     default = spec.raw("default")
@@ -223,7 +223,7 @@ def _parse_levels(spec: Spec, known: set[str]) -> list[Level]:
         if by is not None and by not in known:
             level.error(f"unknown column '{by}'", "by")
         position = level.text("position", K.LEVEL.default("position"))
-        if position not in ("before", "after"):
+        if position not in K.LEVEL["position"].choices:
             level.error("expected 'before' or 'after'", "position")
         levels.append(Level(by, level.text("label", "Totale" if by is None else "{" + by + "}"),
                             position, level.integer("min_rows", K.LEVEL.default("min_rows"))))
