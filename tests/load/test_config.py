@@ -184,6 +184,9 @@ def test_an_alias_bomb_is_one_error_within_a_second(tmp_path):
     errors = _errors(root)
     assert time.perf_counter() - start < 1
     assert errors == ["report.yaml: its aliases (*name) expand to more than 200,000 values; write the values out"]
+    result = CliRunner().invoke(main, ["build", str(root), "--out", str(tmp_path / "out")], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert [line for line in result.stderr.splitlines() if line.startswith("error: ")] == [f"error: {errors[0]}"]
 
 
 def test_an_alias_bomb_in_a_schema_names_the_schema(tmp_path):
