@@ -17,8 +17,9 @@ from pathlib import Path
 from .content.model import Report
 from .engine import EngineResult
 from .engine.checks import CheckResult
-from .errors import InputError, NotReady
+from .errors import ErrorCollector, InputError, NotReady
 from .load import LoadedProject
+from .load.blocks import check_outputs
 from .load.config import FORMATS, PDF_PROFILES
 from .output import write_all
 from .progress import Progress, as_progress
@@ -142,6 +143,9 @@ def _build(root: Path, out: Path, formats, section: str | None, progress: Progre
     compiled = compile_project(root, section, progress=progress, before_content=refuse_if_not_ready if strict else None)
     loaded, result, report, formatter = compiled.loaded, compiled.result, compiled.report, compiled.formatter
     chosen = parse_formats(formats, loaded)
+    errors = ErrorCollector()
+    check_outputs(loaded.config, chosen, errors)  # --format may ask for an output a block cannot be drawn in
+    errors.raise_if_any()
     warnings = [*loaded.notes, *result.warnings]
     paths = output_paths(loaded, out, chosen, section)
     store = BuildCache(out / STATE_FOLDER / "cache" if cache else None)

@@ -15,6 +15,7 @@ from .blocks import BlockContext, build_block
 from .model import KpiBlock as KpiBlock
 from .model import Report, ReportMeta, Section, TableBlock, TextBlock
 from .narrative import NarrativeRenderer
+from .numbering import section_number
 
 __all__ = ["build_report", "Report", "Section", "TableBlock", "TextBlock", "KpiBlock"]
 
@@ -24,16 +25,32 @@ def formatter_for(config: ProjectConfig) -> Formatter:
                                  currency_position=config.currency_position))
 
 
-def _section(config: SectionConfig, number: str, loaded: LoadedProject, result: EngineResult,
+def _section(config: SectionConfig, numbers: dict[str, str], loaded: LoadedProject, result: EngineResult,
              narratives: NarrativeRenderer, errors: ErrorCollector) -> Section:
     ctx = BlockContext(config, loaded, result, narratives, errors)
     for block in config.blocks:
         built = build_block(block, ctx)
         if built is not None:
             ctx.built.append(built)
-    children = tuple(_section(child, f"{number}.{i}", loaded, result, narratives, errors)
-                     for i, child in enumerate(config.children, start=1))
-    return Section(config.id, config.title, config.level, number, tuple(ctx.built), children)
+    children = tuple(_section(child, numbers, loaded, result, narratives, errors) for child in config.children)
+    return Section(config.id, config.title, config.level, numbers[config.id], tuple(ctx.built), children)
+
+
+def section_numbers(config: ProjectConfig) -> dict[str, str]:
+    """The printed number of every section (``""`` for an unnumbered one), by id, in the styles
+    of ``style.numbering``; a section built alone keeps its number from the full report."""
+    numbers: dict[str, str] = {}
+
+    def visit(sections, above: tuple[int, ...]) -> None:
+        count = 0
+        for section in sections:
+            count += section.numbered
+            counters = (*above, count if section.numbered else 0)
+            numbers[section.id] = section_number(counters, config.numbering)
+            visit(section.children, counters)
+
+    visit(config.sections, ())
+    return numbers
 
 
 def build_report(loaded: LoadedProject, result: EngineResult, only: str | None = None) -> Report:
@@ -42,16 +59,9 @@ def build_report(loaded: LoadedProject, result: EngineResult, only: str | None =
     config = loaded.config
     errors = ErrorCollector()
     narratives = NarrativeRenderer(result, formatter_for(config), config.root)
-    sections = []
-    for index, section in enumerate(config.sections, start=1):
-        if only is not None:
-            found = _find(section, only, str(index))
-            if found is None:
-                continue
-            section, number = found
-        else:
-            number = str(index)
-        sections.append(_section(section, number, loaded, result, narratives, errors))
+    numbers = section_numbers(config)
+    chosen = config.sections if only is None else [config.section(only)]
+    sections = [_section(section, numbers, loaded, result, narratives, errors) for section in chosen]
     errors.raise_if_any()
     approval = config.approval
     meta = ReportMeta(config.name, config.administration, config.title, config.year, config.subtitle,
@@ -70,14 +80,3 @@ def document_date(config: ProjectConfig) -> _dt.date:
     if epoch.isdigit():
         return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC).date()
     return _dt.date(config.year + 1, 1, 1)
-
-
-def _find(section: SectionConfig, section_id: str, number: str):
-    if section.id == section_id:
-        return section, number
-    for i, child in enumerate(section.children, start=1):
-        found = _find(child, section_id, f"{number}.{i}")
-        if found:
-            return found
-    return None
-

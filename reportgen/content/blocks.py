@@ -18,7 +18,8 @@ from fnmatch import fnmatchcase
 from ..engine import EngineResult
 from ..errors import ErrorCollector, InputError, Location
 from ..load import LoadedProject
-from ..load.config import ChartBlockConfig, KpiBlockConfig, SectionConfig, TableBlockConfig, TextBlockConfig
+from ..load.blocks import ChartBlockConfig, KpiBlockConfig, TableBlockConfig, TextBlockConfig, kind_of
+from ..load.config import SectionConfig
 from ..load.tables import row_id
 from .chartspec import build_chart
 from .model import Block, ChartBlock, Column, Footnote, KpiBlock, KpiItem, TableBlock, TableRow, TextBlock
@@ -49,12 +50,8 @@ def builds(kind: str) -> Callable[[Builder], Builder]:
     return register
 
 
-# the kind of each block configuration (until the load stage's registry names it)
-_KINDS = {TextBlockConfig: "text", TableBlockConfig: "table", KpiBlockConfig: "kpi", ChartBlockConfig: "chart"}
-
-
 def build_block(block: object, ctx: BlockContext) -> Block | None:
-    builder = BUILDERS.get(_KINDS.get(type(block), ""))
+    builder = BUILDERS.get(kind_of(block).name)
     if builder is None:
         raise LookupError(f"no content builder for the block {block!r}: declare it in reportgen.content.blocks")
     return builder(block, ctx)
@@ -106,6 +103,7 @@ def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
     rows = []
     # mark_subtracted: true (every row), rows (data rows only) or totals (subtotals only)
     mark = display.get("mark_subtracted")
+    mark = True if str(mark).lower() == "true" else mark
     marked_kinds = {True: ("data", "detail", "subtotal", "total"), "rows": ("data", "detail"),
                     "totals": ("subtotal", "total")}.get(mark, ())
     sign = next((c.name for c in table.columns.values() if c.type == "sign"), None) if marked_kinds else None

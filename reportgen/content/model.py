@@ -138,6 +138,11 @@ class Section:
     blocks: tuple[Block, ...]
     children: tuple[Section, ...] = ()
 
+    @property
+    def heading(self) -> str:
+        """The heading as printed: number (when it has one) and title."""
+        return f"{self.number} {self.title}" if self.number else self.title
+
     def walk(self):
         yield self
         for child in self.children:

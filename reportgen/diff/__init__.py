@@ -77,7 +77,7 @@ class DiffReport:
 
 
 def _section_names(loaded: LoadedProject, report: Report) -> dict[str, str]:
-    return {s.id: f"{s.number} {s.title}" for s in report.walk()}
+    return {s.id: s.heading for s in report.walk()}
 
 
 def _compare_config(old: LoadedProject, new: LoadedProject) -> list[ConfigChange]:

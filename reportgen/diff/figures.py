@@ -40,7 +40,7 @@ def _sections_of_tables(report: Report) -> dict[str, str]:
     """The first section (number and title) that shows each table, in a table, chart or key figure."""
     shown: dict[str, str] = {}
     for section in report.walk():
-        name = f"{section.number} {section.title}"
+        name = section.heading
         for block in section.blocks:
             for table in block.tables_shown():
                 shown.setdefault(table, name)

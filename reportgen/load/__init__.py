@@ -12,19 +12,13 @@ from pathlib import Path
 
 from ..errors import ErrorCollector, Location
 from ..perf import bulk_allocation
-from .config import (
-    ChartBlockConfig,
-    KpiBlockConfig,
-    ProjectConfig,
-    TableBlockConfig,
-    TextBlockConfig,
-    load_project_config,
-)
+from .blocks import check_references
+from .config import ProjectConfig, TextBlockConfig, load_project_config
+from .keys import SCHEMA_SUFFIX
 from .readers import read_table_file
 from .schema import TableSchema, parse_table_schema
 from .tables import InputTable, validate_table
 
-SCHEMA_SUFFIX = ".schema.yaml"
 DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 
@@ -71,46 +65,7 @@ def _data_file(root: Path, schema: TableSchema, errors: ErrorCollector) -> Path 
 
 def _check_references(config: ProjectConfig, schemas: dict[str, TableSchema],
                       narratives: dict[str, Narrative], errors: ErrorCollector) -> None:
-    for section in config.walk():
-        for block in section.blocks:
-            where = Location("report.yaml")
-            if isinstance(block, TableBlockConfig):
-                schema = schemas.get(block.table)
-                if schema is None:
-                    errors.add(f"section '{section.id}': unknown table '{block.table}'"
-                               f" (no data/{block.table}{SCHEMA_SUFFIX})", where)
-                    continue
-                named = [*(block.columns or ()), block.group_by, *(c for c, _ in block.where), *block.merge_repeats]
-                for column in filter(None, named):
-                    if column not in schema.columns:
-                        errors.add(f"section '{section.id}': table '{block.table}' has no column '{column}'", where)
-                if block.group_titles:
-                    titles_table, titles_column = block.group_titles
-                    if titles_table not in schemas or titles_column not in schemas[titles_table].columns:
-                        errors.add(f"section '{section.id}': group_titles: no column '{titles_column}' "
-                                   f"in table '{titles_table}'", where)
-            elif isinstance(block, ChartBlockConfig):
-                schema = schemas.get(block.table)
-                if schema is None:
-                    errors.add(f"section '{section.id}': chart of unknown table '{block.table}'", where)
-                    continue
-                named = [block.labels, *block.values, *block.x, *(c for c, _ in block.where)]
-                if block.reference and block.reference.column:
-                    named.append(block.reference.column)
-                for column in filter(None, named):
-                    if column not in schema.columns:
-                        errors.add(f"section '{section.id}': chart of table '{block.table}': no column '{column}'",
-                                   where)
-                if block.reference and block.reference.figure and block.reference.figure.table not in schemas:
-                    errors.add(f"section '{section.id}': chart reference to unknown table "
-                               f"'{block.reference.figure.table}'", where)
-            elif isinstance(block, KpiBlockConfig):
-                for item in block.items:
-                    for ref in filter(None, (item.figure, item.compare)):
-                        if ref.table not in schemas:
-                            errors.add(f"section '{section.id}': unknown table '{ref.table}' in {ref}", where)
-            elif isinstance(block, TextBlockConfig) and block.file not in narratives:
-                errors.add(f"section '{section.id}': narrative file '{block.file}' not found", where)
+    check_references(config, schemas, narratives, errors)  # each kind of block checks its own (blocks.py)
 
 
 def load_project(root: Path | str, section: str | None = None) -> LoadedProject:

@@ -1,8 +1,9 @@
 """``report.yaml``: who publishes the report, for which year, in which style, and the ordered
 tree of sections with the blocks (narrative, tables, key figures) each one shows.
 
-Every key is declared once here with its type and default; unknown keys are reported, since
-they are usually typos. All problems are collected and reported together.
+Every key is declared once, with its type, default and doc, in ``keys.py``, and every kind of
+block in ``blocks.py``; this module parses and checks. Unknown keys are reported, since they are
+usually typos. All problems are collected and reported together.
 """
 
 from __future__ import annotations
@@ -14,14 +15,26 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ErrorCollector, InputErrors, Location
-from .values import CellError, Ref, parse_ref
+from . import keys as K
+from .blocks import (  # noqa: F401 - the block configurations are part of the project model
+    BlockConfig,
+    ChartBlockConfig,
+    KpiBlockConfig,
+    KpiItem,
+    ReferenceConfig,
+    TableBlockConfig,
+    TextBlockConfig,
+    check_outputs,
+    parse_block,
+    parse_figure_ref,
+)
+from .keys import CHART_KINDS, DEFAULT_PALETTE, DFP_PARTS, DOCUMENTS, FORMATS, PDF_PROFILES  # noqa: F401
 from .yamlspec import Spec, read_yaml
 
-# standard: tagged PDF/UA-1; archival: PDF/A-3u and PDF/UA-1 in one file, with the tables attached
-PDF_PROFILES = ("standard", "archival")
-FORMATS = ("pdf", "pptx", "slides")  # A4 PDF, PowerPoint deck, 16:9 slide-format PDF
-SECTION_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+SECTION_ID = re.compile(r"[a-z][a-z0-9_-]*")
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_URL = re.compile(r"https?://[^\s<>\"']+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +63,7 @@ KNOWN_LICENSES = {
     "CC-BY-SA-4.0": License("CC-BY-SA-4.0", "https://creativecommons.org/licenses/by-sa/4.0/",
                             "Creative Commons Attribution Share Alike 4.0 International"),
 }
-DEFAULT_LICENSE = KNOWN_LICENSES["CC-BY-4.0"]
-
-
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-DEFAULT_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+DEFAULT_LICENSE = KNOWN_LICENSES[K.OPEN_DATA.default("license")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,24 +73,6 @@ class Validation:
     body: str | None = None
     act: str | None = None
     date: _dt.date | None = None
-
-
-# What a project is: the Relazione sulla Performance (checked against the DFP guidelines and
-# what the OIV validates), or a shorter document such as a key-numbers abstract, which the OIV
-# does not validate (only its figures are checked).
-DOCUMENTS = ("relazione", "abstract")
-
-# The parts of a Relazione expected by the DFP "Linee guida per la Relazione annuale sulla
-# performance" n. 3/2018 (and, for the bilancio di genere, art. 10 D.Lgs. 150/2009), by the id
-# report.yaml gives them under ``dfp:``.
-DFP_PARTS = {
-    "principali-risultati": "Principali risultati",
-    "contesto-risorse": "Contesto e risorse",
-    "performance-organizzativa": "Performance organizzativa",
-    "performance-individuale": "Performance individuale",
-    "processo-misurazione": "Processo di misurazione e valutazione",
-    "bilancio-genere": "Bilancio di genere",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,74 +86,13 @@ class DfpPart:
 
 @dataclass(frozen=True, slots=True)
 class Theme:
-    primary: str = "#0b4f8a"
-    accent: str = "#c0392b"
-    text: str = "#1a1a1a"
-    muted: str = "#5b6670"
-    logo: str | None = None  # path inside the project
-    palette: tuple[str, ...] = DEFAULT_PALETTE  # chart series colours
-    pptx_template: str | None = None  # a corporate .pptx inside the project: its masters and layouts
-
-
-@dataclass(frozen=True, slots=True)
-class TextBlockConfig:
-    file: str  # relative to the project
-
-
-@dataclass(frozen=True, slots=True)
-class TableBlockConfig:
-    table: str
-    columns: tuple[str, ...] | None = None
-    title: str | None = None
-    group_by: str | None = None
-    where: tuple[tuple[str, str], ...] = ()  # keep data rows whose column matches a glob pattern
-    group_titles: tuple[str, str] | None = None  # (table, column): a group's title is that table's row
-    merge_repeats: tuple[str, ...] = ()  # columns whose repeated values print once per run of rows
-
-
-@dataclass(frozen=True, slots=True)
-class KpiItem:
-    figure: Ref
-    label: str
-    compare: Ref | None = None  # e.g. the obiettivo the figure is measured against
-    compare_label: str = "obiettivo"
-
-
-@dataclass(frozen=True, slots=True)
-class KpiBlockConfig:
-    items: tuple[KpiItem, ...]
-
-
-CHART_KINDS = ("pie", "donut", "bar", "hbar", "trend", "stacked")
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceConfig:
-    """A reference line: a figure (``table.row.column``) or, for charts whose series are
-    rows, a column of each row (its own obiettivo)."""
-
-    label: str
-    figure: Ref | None = None
-    column: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ChartBlockConfig:
-    kind: str
-    table: str
-    title: str | None = None
-    labels: str | None = None  # rows are categories, named by this column...
-    values: tuple[str, ...] = ()  # ...and each of these columns is a series
-    x: tuple[str, ...] = ()  # or: these columns are the categories...
-    series_rows: tuple[str, ...] = ()  # ...and these rows the series
-    rows: tuple[str, ...] = ()  # keep only these rows (ids)
-    where: tuple[tuple[str, str], ...] = ()  # keep rows whose column matches a glob pattern
-    sort: str | None = None  # asc / desc, by the first series
-    reference: ReferenceConfig | None = None
-    size: str = "full"  # full (page or slide width) or half
-
-
-BlockConfig = TextBlockConfig | TableBlockConfig | KpiBlockConfig | ChartBlockConfig
+    primary: str = K.COLORS.default("primary")
+    accent: str = K.COLORS.default("accent")
+    text: str = K.COLORS.default("text")
+    muted: str = K.COLORS.default("muted")
+    logo: str | None = K.STYLE.default("logo")  # path inside the project
+    palette: tuple[str, ...] = K.STYLE.default("palette")  # chart series colours
+    pptx_template: str | None = K.STYLE.default("pptx_template")  # a corporate .pptx: its masters and layouts
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +102,7 @@ class SectionConfig:
     blocks: tuple[BlockConfig, ...]
     children: tuple[SectionConfig, ...] = ()
     level: int = 1
+    numbered: bool = True  # false: front matter without a number, not counted
 
     def walk(self):
         yield self
@@ -199,10 +130,11 @@ class ProjectConfig:
     license: License = DEFAULT_LICENSE  # of the open data export (open_data.license)
     extra: dict[str, Any] = field(default_factory=dict)
     validation: Validation = Validation()
-    document: str = "relazione"  # one of DOCUMENTS
+    document: str = K.REPORT.default("document")  # one of DOCUMENTS
     dfp: dict[str, DfpPart] = field(default_factory=dict)  # by DFP_PARTS id; a part not listed is missing
-    pdf_profile: str = "standard"  # one of PDF_PROFILES (pdf.profile)
+    pdf_profile: str = K.PDF.default("profile")  # one of PDF_PROFILES (pdf.profile)
     open_data_url: str | None = None  # where the open data are published (open_data.url), for the colophon
+    numbering: tuple[str, ...] = K.STYLE.default("numbering")  # style.numbering: a style per level of sections
 
     def walk(self):
         for section in self.sections:
@@ -210,15 +142,6 @@ class ProjectConfig:
 
     def section(self, section_id: str) -> SectionConfig | None:
         return next((s for s in self.walk() if s.id == section_id), None)
-
-
-def parse_figure_ref(text: str) -> Ref | None:
-    """``table.row.column`` (the ``@`` of data cells is optional here)."""
-    text = text.strip()
-    try:
-        return parse_ref(text if text.startswith("@") else f"@{text}")
-    except CellError:
-        return None
 
 
 def _parse_date(spec: Spec, key: str) -> _dt.date | None:
@@ -241,106 +164,30 @@ def _parse_license(spec: Spec) -> License:
     if raw is None:
         return DEFAULT_LICENSE
     if isinstance(raw, str) and raw.strip():
+        name = spec.line("license")
         known = {k.lower(): v for k, v in KNOWN_LICENSES.items()}
-        return known.get(raw.strip().lower(), License(raw.strip()))
+        return known.get(name.strip().lower(), License(name.strip())) if name else DEFAULT_LICENSE
     if isinstance(raw, dict):
         item = spec.child("license")
-        license_ = License(item.text("name"), item.text("path", None), item.text("title", None))
-        item.reject_unknown()
+        license_ = License(item.line("name"), item.text("path", K.LICENSE.default("path")),
+                           item.line("title", K.LICENSE.default("title")))
+        item.reject_unknown(K.LICENSE.names)
         return license_
     spec.error("expected a licence identifier (e.g. CC-BY-4.0) or {name, path, title}", "license")
     return DEFAULT_LICENSE
 
 
-def _parse_block(spec: Spec, section_id: str) -> BlockConfig | None:
-    if spec.has("text"):
-        block = TextBlockConfig(spec.text("text"))
-        spec.reject_unknown({"text"})
-        return block
-    if spec.has("table"):
-        columns = spec.names("columns", None) if spec.has("columns") else None
-        group_titles = None
-        if spec.has("group_titles"):
-            parts = spec.text("group_titles").split(".")
-            if len(parts) != 2 or not all(parts):
-                spec.error("expected table.column", "group_titles")
-            else:
-                group_titles = (parts[0], parts[1])
-        block = TableBlockConfig(spec.text("table"), tuple(columns) if columns else None,
-                                 spec.text("title", None), spec.text("group_by", None),
-                                 _where(spec), group_titles, spec.names("merge_repeats", ()))
-        spec.reject_unknown({"table", "columns", "title", "group_by", "where", "group_titles", "merge_repeats"})
-        return block
-    if spec.has("kpi"):
-        items: list[KpiItem] = []
-        for index, raw in enumerate(spec.items("kpi")):
-            item = spec.item(raw, index, "kpi")
-            figure = parse_figure_ref(item.text("figure"))
-            if figure is None:
-                item.error("expected table.row.column", "figure")
-                continue
-            compare = None
-            if item.has("compare"):
-                compare = parse_figure_ref(item.text("compare"))
-                if compare is None:
-                    item.error("expected table.row.column", "compare")
-            items.append(KpiItem(figure, item.text("label"), compare, item.text("compare_label", "obiettivo")))
-            item.reject_unknown({"figure", "label", "compare", "compare_label"})
-        return KpiBlockConfig(tuple(items))
-    if spec.has("chart"):
-        return _parse_chart(spec.child("chart"))
-    spec.error("a block is one of: text, table, kpi, chart")
-    return None
-
-
-def _where(spec: Spec) -> tuple[tuple[str, str], ...]:
-    raw = spec.raw("where") or {}
-    if not isinstance(raw, dict):
-        spec.error("expected a mapping of column to glob pattern", "where")
-        return ()
-    return tuple((str(k), str(v)) for k, v in raw.items())
-
-
-def _parse_chart(spec: Spec) -> ChartBlockConfig | None:
-    kind = spec.text("kind")
-    if kind not in CHART_KINDS:
-        spec.error(f"unknown chart kind '{kind}'; use one of {', '.join(CHART_KINDS)}", "kind")
-    labels = spec.text("labels", None)
-    values = spec.names("values", ())
-    x = spec.names("x", ())
-    series_rows = spec.names("series_rows", ())
-    if bool(labels or values) == bool(x or series_rows):
-        spec.error("give either labels + values (rows are categories) or x + series_rows (columns are categories)")
-    elif labels and not values:
-        spec.error("is required with labels", "values")
-    elif x and not series_rows:
-        spec.error("is required with x", "series_rows")
-    sort = spec.text("sort", None)
-    if sort not in (None, "asc", "desc"):
-        spec.error("expected 'asc' or 'desc'", "sort")
-    size = spec.text("size", "full")
-    if size not in ("full", "half"):
-        spec.error("expected 'full' or 'half'", "size")
-    reference = None
-    if spec.has("reference"):
-        ref = spec.child("reference")
-        figure = parse_figure_ref(ref.text("figure")) if ref.has("figure") else None
-        if ref.has("figure") and figure is None:
-            ref.error("expected table.row.column", "figure")
-        column = ref.text("column", None)
-        if (figure is None) == (column is None):
-            ref.error("give either a figure (table.row.column) or a column")
-        reference = ReferenceConfig(ref.text("label", "Obiettivo"), figure, column)
-        ref.reject_unknown({"figure", "column", "label"})
-    spec.reject_unknown({"kind", "table", "title", "labels", "values", "x", "series_rows", "rows", "where",
-                         "sort", "reference", "size"})
-    return ChartBlockConfig(kind, spec.text("table"), spec.text("title", None), labels, values, x, series_rows,
-                            spec.names("rows", ()), _where(spec), sort, reference, size)
+def _parse_act(spec: Spec, cls: type, keys: K.Group):
+    """``approval`` or ``validation``: who, which act, when."""
+    act = cls(spec.text("body", keys.default("body")), spec.text("act", keys.default("act")),
+              _parse_date(spec, "date"))
+    spec.reject_unknown(keys.names)
+    return act
 
 
 def _parse_section(spec: Spec, level: int, seen: dict[str, str]) -> SectionConfig | None:
-    section_id = spec.text("id")
-    if section_id and not SECTION_ID.match(section_id):
+    section_id = spec.line("id")
+    if section_id and not SECTION_ID.fullmatch(section_id):
         spec.error("section ids are lowercase letters, digits, - and _", "id")
     if section_id in seen:
         spec.error(f"duplicate section id '{section_id}' (also at {seen[section_id]})", "id")
@@ -348,7 +195,7 @@ def _parse_section(spec: Spec, level: int, seen: dict[str, str]) -> SectionConfi
     blocks: list[BlockConfig] = []
     if spec.has("blocks"):
         for index, raw in enumerate(spec.items("blocks")):
-            block = _parse_block(spec.item(raw, index, "blocks"), section_id)
+            block = parse_block(spec.item(raw, index, "blocks"), section_id)
             if block is not None:
                 blocks.append(block)
     else:
@@ -358,8 +205,9 @@ def _parse_section(spec: Spec, level: int, seen: dict[str, str]) -> SectionConfi
         child = _parse_section(spec.item(raw, index, "sections"), level + 1, seen)
         if child is not None:
             children.append(child)
-    spec.reject_unknown({"id", "title", "blocks", "sections"})
-    return SectionConfig(section_id, spec.text("title"), tuple(blocks), tuple(children), level)
+    spec.reject_unknown(K.SECTION.names)
+    return SectionConfig(section_id, spec.line("title"), tuple(blocks), tuple(children), level,
+                         spec.boolean("numbered", K.SECTION.default("numbered")))
 
 
 def _parse_dfp(spec: Spec, section_ids: set[str]) -> dict[str, DfpPart]:
@@ -381,7 +229,7 @@ def _parse_dfp(spec: Spec, section_ids: set[str]) -> dict[str, DfpPart]:
         if isinstance(value, dict):
             part = dfp.child(key)
             reason = part.text("not_applicable", None)
-            part.reject_unknown({"not_applicable"})
+            part.reject_unknown(K.DFP_PART.names)
             if reason is None or not reason.strip():
                 part.error("give the reason why this part does not apply", "not_applicable")
             else:
@@ -400,6 +248,43 @@ def _parse_dfp(spec: Spec, section_ids: set[str]) -> dict[str, DfpPart]:
     return parts
 
 
+def _parse_theme(style: Spec, root: Path) -> Theme:
+    theme_spec = style.child("colors")
+    theme_values = {}
+    for key in (k.name for k in K.COLORS.keys):
+        value = theme_spec.line(key, None)
+        if value is not None:
+            if not _COLOR.fullmatch(value):
+                theme_spec.error("expected a colour as #rrggbb", key)
+            else:
+                theme_values[key] = value
+    theme_spec.reject_unknown(K.COLORS.names)
+    palette = style.names("palette", K.STYLE.default("palette"))
+    for colour in palette:
+        if not _COLOR.fullmatch(colour):
+            style.error(f"'{colour}' is not a colour as #rrggbb", "palette")
+    if palette and all(_COLOR.fullmatch(c) for c in palette):
+        theme_values["palette"] = tuple(palette)
+    logo = style.text("logo", K.STYLE.default("logo"))
+    if logo is not None and not (root / logo).resolve().is_relative_to(root):
+        style.error("the logo must be a file inside the project folder", "logo")
+    template = style.text("pptx_template", K.STYLE.default("pptx_template"))
+    if template is not None:
+        path = (root / template).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            style.error(f"'{template}' is not a file inside the project folder", "pptx_template")
+        elif path.suffix.lower() != ".pptx":
+            style.error("the template must be a .pptx file (save a .potx as .pptx)", "pptx_template")
+    return Theme(**theme_values, logo=logo, pptx_template=template)
+
+
+def _choice(spec: Spec, key: str, keys: K.Group, message: str | None = None) -> str:
+    value = spec.text(key, keys.default(key))
+    if value not in keys[key].choices:
+        spec.error(message or f"expected one of {', '.join(keys[key].choices)}", key)
+    return value
+
+
 def load_project_config(root: Path, errors: ErrorCollector | None = None) -> ProjectConfig:
     """Read and validate ``report.yaml``; raises :class:`InputErrors` listing every problem."""
     own = errors is None
@@ -415,7 +300,7 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
         raise InputErrors(errors.errors)
     spec = Spec(data, "report.yaml", errors)
     year = spec.integer("year")
-    locale = spec.text("locale", "it_IT")
+    locale = spec.line("locale", K.REPORT.default("locale"))
     try:
         from babel import Locale
 
@@ -423,66 +308,30 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
     except Exception:
         spec.error(f"unknown locale '{locale}'", "locale")
     style = spec.child("style")
-    percent_space = style.boolean("percent_space", True)
-    currency_position = style.text("currency_position", "prefix")
-    if currency_position not in ("prefix", "suffix"):
-        style.error("expected 'prefix' or 'suffix'", "currency_position")
-    theme_spec = style.child("colors")
-    theme_values = {}
-    for key in ("primary", "accent", "text", "muted"):
-        value = theme_spec.text(key, None)
-        if value is not None:
-            if not _COLOR.match(value):
-                theme_spec.error("expected a colour as #rrggbb", key)
-            else:
-                theme_values[key] = value
-    theme_spec.reject_unknown()
-    palette = style.names("palette", DEFAULT_PALETTE)
-    for colour in palette:
-        if not _COLOR.match(colour):
-            style.error(f"'{colour}' is not a colour as #rrggbb", "palette")
-    if palette and all(_COLOR.match(c) for c in palette):
-        theme_values["palette"] = tuple(palette)
-    logo = style.text("logo", None)
-    if logo is not None and not (root / logo).resolve().is_relative_to(root):
-        style.error("the logo must be a file inside the project folder", "logo")
-    template = style.text("pptx_template", None)
-    if template is not None:
-        path = (root / template).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            style.error(f"'{template}' is not a file inside the project folder", "pptx_template")
-        elif path.suffix.lower() != ".pptx":
-            style.error("the template must be a .pptx file (save a .potx as .pptx)", "pptx_template")
-    style.reject_unknown()
-    theme = Theme(**theme_values, logo=logo, pptx_template=template)
+    percent_space = style.boolean("percent_space", K.STYLE.default("percent_space"))
+    currency_position = _choice(style, "currency_position", K.STYLE, "expected 'prefix' or 'suffix'")
+    theme = _parse_theme(style, root)
+    numbering = style.names("numbering", K.STYLE.default("numbering"))
+    for value in numbering:
+        if value not in K.NUMBERING_STYLES:
+            style.error(f"unknown numbering style '{value}'; use {', '.join(K.NUMBERING_STYLES)}", "numbering")
+    style.reject_unknown(K.STYLE.names)
     data_spec = spec.child("data")
-    decimal_mark = data_spec.text("decimal_mark", ",")
-    if decimal_mark not in (",", "."):
-        data_spec.error("expected ',' or '.'", "decimal_mark")
-    data_spec.reject_unknown()
-    approval_spec = spec.child("approval")
-    approval = Approval(approval_spec.text("body", None), approval_spec.text("act", None),
-                        _parse_date(approval_spec, "date"))
-    approval_spec.reject_unknown()
-    validation_spec = spec.child("validation")
-    validation = Validation(validation_spec.text("body", None), validation_spec.text("act", None),
-                            _parse_date(validation_spec, "date"))
-    validation_spec.reject_unknown()
-    document = spec.text("document", "relazione")
-    if document not in DOCUMENTS:
-        spec.error(f"expected one of {', '.join(DOCUMENTS)}", "document")
+    decimal_mark = _choice(data_spec, "decimal_mark", K.DATA, "expected ',' or '.'")
+    data_spec.reject_unknown(K.DATA.names)
+    approval = _parse_act(spec.child("approval"), Approval, K.APPROVAL)
+    validation = _parse_act(spec.child("validation"), Validation, K.VALIDATION)
+    document = _choice(spec, "document", K.REPORT)
     open_data = spec.child("open_data")
     license_ = _parse_license(open_data)
-    open_data_url = open_data.text("url", None)
-    if open_data_url is not None and not re.match(r"^https?://[^\s<>\"']+$", open_data_url):
+    open_data_url = open_data.line("url", K.OPEN_DATA.default("url"))
+    if open_data_url is not None and not _URL.fullmatch(open_data_url):
         open_data.error("expected a web address (http:// or https://)", "url")
-    open_data.reject_unknown()
+    open_data.reject_unknown(K.OPEN_DATA.names)
     pdf_spec = spec.child("pdf")
-    pdf_profile = pdf_spec.text("profile", "standard")
-    if pdf_profile not in PDF_PROFILES:
-        pdf_spec.error(f"expected one of {', '.join(PDF_PROFILES)}", "profile")
-    pdf_spec.reject_unknown()
-    outputs = spec.names("outputs", ("pdf", "pptx"))
+    pdf_profile = _choice(pdf_spec, "profile", K.PDF)
+    pdf_spec.reject_unknown(K.PDF.names)
+    outputs = spec.names("outputs", K.REPORT.default("outputs"))
     for fmt in outputs:
         if fmt not in FORMATS:
             spec.error(f"unknown output '{fmt}'; use {', '.join(FORMATS)}", "outputs")
@@ -494,16 +343,16 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
             sections.append(section)
     if not sections and not errors:
         spec.error("a report needs at least one section", "sections")
-    name = spec.text("name", root.name)
-    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", name):
+    name = spec.line("name", root.name)  # default: the folder name
+    if not _NAME.fullmatch(name):
         spec.error("the name is used for file names: letters, digits, '.', '-' and '_'", "name")
     config = ProjectConfig(
         root=root,
         name=name,
-        administration=spec.text("administration"),
+        administration=spec.line("administration"),
         year=year,
-        title=spec.text("title"),
-        subtitle=spec.text("subtitle", None),
+        title=spec.line("title"),
+        subtitle=spec.text("subtitle", K.REPORT.default("subtitle")),
         locale=locale,
         percent_space=percent_space,
         currency_position=currency_position,
@@ -519,8 +368,10 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
         license=license_,
         pdf_profile=pdf_profile,
         open_data_url=open_data_url,
+        numbering=tuple(numbering) or K.STYLE.default("numbering"),
     )
-    spec.reject_unknown()
+    spec.reject_unknown(K.REPORT.names)
+    check_outputs(config, config.outputs, errors)
     if own:
         errors.raise_if_any()
     return config

@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ErrorCollector
+from . import keys as K
 from .expression import ExpressionError, parse_expression
 from .operations import OPERATIONS, Judgement, judged_by_sign
-from .values import COLUMN_TYPES, NUMERIC_TYPES, POLARITY_WORDS, CellError, parse_cell, parse_number
+from .values import NUMERIC_TYPES, POLARITY_WORDS, CellError, parse_cell, parse_number
 from .yamlspec import Spec, read_yaml
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+# \Z, not $: "$" also matches before a trailing newline ("mini\n")
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 AGGREGATES = ("sum", "mean", "weighted_mean", "count", "min", "max")
 
 
@@ -123,9 +125,9 @@ class TableSchema:
     checks: tuple[CheckSpec, ...] = ()
     note: str | None = None
     display: dict[str, Any] = field(default_factory=dict)
-    header_rows: int = 1
+    header_rows: int = K.SCHEMA.default("header_rows")  # header rows of the data file (a title over several columns, then names)
     notes: tuple[CellNote, ...] = ()  # footnotes to rows or cells
-    fonte: str | None = None  # the source of the data, printed "Fonte: …" under the table  # header rows of the data file (a title over several columns, then names)
+    fonte: str | None = None  # the source of the data, printed "Fonte: …" under the table
 
     @property
     def input_columns(self) -> list[ColumnSpec]:
@@ -141,11 +143,12 @@ def humanize(name: str) -> str:
 
 
 def _parse_column(spec: Spec, name: str, computed: bool) -> ColumnSpec | None:
-    col_type = spec.text("type", "text")
-    if col_type not in COLUMN_TYPES:
-        spec.error(f"unknown type '{col_type}'; use one of {', '.join(sorted(COLUMN_TYPES))}", "type")
+    keys = K.COLUMN
+    col_type = spec.text("type", keys.default("type"))
+    if col_type not in keys["type"].choices:
+        spec.error(f"unknown type '{col_type}'; use one of {', '.join(keys['type'].choices)}", "type")
         return None
-    headers = spec.names("header", ())
+    headers = spec.names("header", keys.default("header"))
     default = spec.raw("default")
     if default is not None and col_type == "polarity":
         if str(default).lower() not in POLARITY_WORDS:
@@ -160,26 +163,25 @@ def _parse_column(spec: Spec, name: str, computed: bool) -> ColumnSpec | None:
         except CellError as exc:
             spec.error(f"'{default}' {exc}", "default")
             default = None
-    decimals = spec.integer("decimals", None)
+    decimals = spec.integer("decimals", keys.default("decimals"))
     column = ColumnSpec(
         name=name,
         type=col_type,
-        label=spec.text("label", humanize(name)),
-        required=spec.boolean("required", False),
+        label=spec.line("label", humanize(name)),  # default: the name, capitalised
+        required=spec.boolean("required", keys.default("required")),
         headers=headers,
         decimals=decimals,
-        unit=spec.text("unit", None),
-        choices=spec.names("choices", ()),
+        unit=spec.line("unit", keys.default("unit")),
+        choices=spec.names("choices", keys.default("choices")),
         default=default,
-        dash_is_zero=spec.text("dash", "missing") == "zero",
-        signed=spec.boolean("signed", False),
+        dash_is_zero=spec.text("dash", keys.default("dash")) == "zero",
+        signed=spec.boolean("signed", keys.default("signed")),
         computed=spec.boolean("computed", computed),
         note=spec.text("note", None),
     )
     if col_type == "choice" and not column.choices:
         spec.error("a choice column needs 'choices'", "choices")
-    spec.reject_unknown({"type", "label", "required", "header", "decimals", "unit", "choices",
-                         "default", "dash", "signed", "computed", "note"})
+    spec.reject_unknown(keys.names)
     return column
 
 
@@ -212,12 +214,12 @@ def _parse_levels(spec: Spec, known: set[str]) -> list[Level]:
         by = level.text("by", None)
         if by is not None and by not in known:
             level.error(f"unknown column '{by}'", "by")
-        position = level.text("position", "after")
-        if position not in ("before", "after"):
+        position = level.text("position", K.LEVEL.default("position"))
+        if position not in K.LEVEL["position"].choices:
             level.error("expected 'before' or 'after'", "position")
         levels.append(Level(by, level.text("label", "Totale" if by is None else "{" + by + "}"),
-                            position, level.integer("min_rows", 1)))
-        level.reject_unknown({"by", "label", "position", "min_rows"})
+                            position, level.integer("min_rows", K.LEVEL.default("min_rows"))))
+        level.reject_unknown(K.LEVEL.names)
     return levels
 
 
@@ -330,22 +332,22 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
     spec = Spec(read_yaml(path, display, errors), display, errors)
     if len(errors.errors) > before:
         return None
-    if not ID_PATTERN.match(table_id):
+    if not ID_PATTERN.fullmatch(table_id):
         errors.add(f"table id '{table_id}' must be lowercase letters, digits and _", None)
     columns: dict[str, ColumnSpec] = {}
     cols_spec = spec.child("columns")
     if not cols_spec.data:
         spec.error("a table needs at least one column", "columns")
     for name in cols_spec.data:
-        if not isinstance(name, str) or not ID_PATTERN.match(name):
+        if not isinstance(name, str) or not ID_PATTERN.fullmatch(name):
             cols_spec.error("column names are lowercase letters, digits and _", str(name))
             continue
         column = _parse_column(cols_spec.child(name), name, computed=False)
         if column:
             columns[name] = column
     source = spec.child("source")
-    source_table = source.text("table", None)
-    source.reject_unknown({"table"})
+    source_table = source.text("table", K.SOURCE.default("table"))
+    source.reject_unknown(K.SOURCE.names)
     derive: list[Derivation] = []
     known = set(columns)
     for index, raw in enumerate(spec.items("derive")):
@@ -373,11 +375,11 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
                     headers=declared.headers, decimals=declared.decimals, unit=declared.unit,
                     signed=declared.signed or signed, computed=True)
             known.add(name)
-    key = spec.names("key", ())
+    key = spec.names("key", K.SCHEMA.default("key"))
     for column in key:
         if column not in columns:
             spec.error(f"unknown column '{column}'", "key")
-    label_column = spec.text("label_column", None)
+    label_column = spec.text("label_column", K.SCHEMA.default("label_column"))
     if label_column is None:
         label_column = next((c.name for c in columns.values() if c.type == "text"), None)
     elif label_column not in columns:
@@ -388,7 +390,7 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
         column = item.text("column")
         if column and column not in columns:
             item.error(f"unknown column '{column}'", "column")
-        tolerance = item.raw("tolerance")
+        tolerance = item.raw("tolerance", K.CHECK.default("tolerance"))
         tol_value = None
         if tolerance is not None:
             try:
@@ -397,41 +399,58 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
                 item.error("expected a number", "tolerance")
         published = item.text("published")
         checks.append(CheckSpec(item.text("row"), column, published, tol_value, item.path))
-        item.reject_unknown({"row", "column", "published", "tolerance"})
+        item.reject_unknown(K.CHECK.names)
     notes: list[CellNote] = []
     for index, raw in enumerate(spec.items("notes")):
         item = spec.item(raw, index, "notes")
         column = item.text("column", None)
         if column is not None and column not in columns:
             item.error(f"unknown column '{column}'", "column")
-        notes.append(CellNote(item.text("row"), column, item.text("text")))
-        item.reject_unknown({"row", "column", "text"})
-    header_rows = spec.integer("header_rows", 1)
+        notes.append(CellNote(item.line("row"), column, item.text("text")))
+        item.reject_unknown(K.NOTE.names)
+    header_rows = spec.integer("header_rows", K.SCHEMA.default("header_rows"))
     if not 1 <= header_rows <= 5:
         spec.error("expected a number of rows from 1 to 5", "header_rows")
         header_rows = 1
-    display_raw = spec.raw("display") or {}
-    if not isinstance(display_raw, dict):
-        spec.error("expected a mapping", "display")
-        display_raw = {}
+    display_raw = _display(spec)
     schema = TableSchema(
         id=table_id,
-        title=spec.text("title"),
+        title=spec.line("title"),
         schema_file=display,
         columns=_judgements(columns, derive),
         key=key,
-        file=spec.text("file", None),
-        sheet=spec.text("sheet", None),
+        file=spec.text("file", K.SCHEMA.default("file")),
+        sheet=spec.text("sheet", K.SCHEMA.default("sheet")),
         source_table=source_table,
         label_column=label_column,
         derive=tuple(derive),
         checks=tuple(checks),
-        note=spec.text("note", None),
+        note=spec.text("note", K.SCHEMA.default("note")),
         display=display_raw,
         header_rows=header_rows,
         notes=tuple(notes),
-        fonte=spec.text("fonte", None),
+        fonte=spec.text("fonte", K.SCHEMA.default("fonte")),
     )
-    spec.reject_unknown({"title", "columns", "source", "derive", "key", "label_column", "checks",
-                         "display", "file", "sheet", "note", "description", "header_rows", "notes", "fonte"})
+    spec.text("description", K.SCHEMA.default("description"))  # for the schema's authors: only checked
+    spec.reject_unknown(K.SCHEMA.names)
     return schema
+
+
+def _display(spec: Spec) -> dict[str, Any]:
+    """``display``: the defaults of the table blocks showing the table, kept as written."""
+    raw = spec.raw("display") or {}
+    if not isinstance(raw, dict):
+        spec.error("expected a mapping", "display")
+        return {}
+    display = spec.child("display")
+    for key in K.DISPLAY.keys:  # only checked: the blocks read them, with their own defaults
+        if key.type == "names":
+            display.names(key.name, ())
+        elif key.type == "choice":
+            value = display.raw(key.name)
+            if value is not None and str(value).lower() not in key.choices:
+                display.error(f"expected {' or '.join(key.choices)}", key.name)
+        else:
+            display.line(key.name, None)
+    display.reject_unknown(K.DISPLAY.names)
+    return raw

@@ -7,6 +7,7 @@ lists every configuration problem (like MkDocs' config validation).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,36 @@ from ..errors import ErrorCollector, Location
 
 _MISSING = object()
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Aliases share one object, so a few hundred bytes can describe billions of values (the "billion
+# laughs"); whatever walks them later (a str(), a check) would take minutes and gigabytes. A project's
+# files are far below this bound: a value costs 1, plus 1 per 64 characters of text.
+MAX_VALUES = 200_000
+# A control character ends the CSS string a title is placed in (form feed), or splits a file name or a
+# one-line error message (newline): none in one-line values, only tab and newline in longer texts.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def control_character(text: str, one_line: bool = False) -> str | None:
+    """The first control character in ``text`` as ``U+000C``, or None."""
+    found = (_CONTROL_OR_BREAK if one_line else _CONTROL).search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def _expands_beyond(data: Any, limit: int) -> bool:
+    budget = limit
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        budget -= 1 + (len(value) >> 6 if isinstance(value, str) else 0)
+        if budget < 0:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def read_yaml(path: Path, display: str, errors: ErrorCollector) -> Any:
@@ -30,13 +61,21 @@ def read_yaml(path: Path, display: str, errors: ErrorCollector) -> Any:
         return None
     try:
         # libyaml's safe loader when the wheel has it: the pure-Python one is most of a build's load time
-        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, C or Python
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, C or Python
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         errors.add(f"invalid YAML: {problem}", Location(display, line=line))
         return None
+    except RecursionError:  # aliases nested deeper than the loader follows
+        errors.add("invalid YAML: aliases nested too deep", Location(display))
+        return None
+    if _expands_beyond(data, MAX_VALUES):
+        errors.add(f"its aliases (*name) expand to more than {MAX_VALUES:,} values; write the values out",
+                   Location(display))
+        return None
+    return data
 
 
 class Spec:
@@ -59,6 +98,8 @@ class Spec:
             return self.path or "(top level)"
         if isinstance(key, int):
             return f"{self.path}[{key}]"
+        if control_character(key, one_line=True):  # an unknown key, named on one line
+            key = key.encode("unicode_escape").decode("ascii")
         return f"{self.path}.{key}" if self.path else key
 
     def error(self, message: str, key: str | int | None = None) -> None:
@@ -83,6 +124,19 @@ class Spec:
             return str(value)
         if not isinstance(value, str):
             self.error("expected text", key)
+            return "" if default is _MISSING else default
+        found = control_character(value)
+        if found:
+            self.error(f"contains a control character ({found})", key)
+            return "" if default is _MISSING else default
+        return value
+
+    def line(self, key: str, default: Any = _MISSING) -> Any:
+        """Text on one line without control characters: a name, a title, a colour."""
+        value = self.text(key, default)
+        found = control_character(value, one_line=True) if isinstance(value, str) else None
+        if found:
+            self.error(f"must be one line, without control characters (found {found})", key)
             return "" if default is _MISSING else default
         return value
 
@@ -117,8 +171,12 @@ class Spec:
                 return ()
             return tuple(default)
         if isinstance(value, str):
-            return (value,)
+            value = [value]
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            found = next(filter(None, (control_character(v, one_line=True) for v in value)), None)
+            if found:
+                self.error(f"a name contains a control character ({found})", key)
+                return ()
             return tuple(value)
         self.error("expected a name or a list of names", key)
         return ()

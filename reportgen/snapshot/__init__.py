@@ -72,7 +72,7 @@ def render_pages(project: Path, dpi: int, formats: tuple[str, ...], section: str
     pages: dict[str, list[PageImage]] = {}
     with tempfile.TemporaryDirectory(prefix="reportgen-snapshot-") as tmp:
         result = build(project, out=tmp, formats=formats, section=section, progress=progress)
-        ids = {f"{s.number} {s.title}": s.id for s in result.report.walk()}
+        ids = {s.heading: s.id for s in result.report.walk()}
         for output in formats:
             path = next(p for p in result.outputs if (p.name.endswith("-slides.pdf")) == (output == "slides"))
             if progress:

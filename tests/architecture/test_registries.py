@@ -13,12 +13,13 @@ from reportgen.content.blocks import BUILDERS
 from reportgen.engine import operations as implemented
 from reportgen.export import EXPORTS_ROWS
 from reportgen.load import operations as declared
+from reportgen.load.blocks import BLOCK_KINDS
 from reportgen.render.deck import DECK_BUILDERS
 from reportgen.render.html import environment
 
 from ..conftest import SAMPLE_2024
 
-KINDS = ("text", "table", "kpi", "chart")
+KINDS = tuple(BLOCK_KINDS)  # declared once, at load
 
 
 @pytest.fixture(scope="module")

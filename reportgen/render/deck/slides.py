@@ -72,7 +72,7 @@ def title_slide(deck: Deck, project_root: Path | None = None) -> None:
 
 
 def _divider(deck: Deck, section: Section) -> str:
-    title = f"{section.number} {section.title}"
+    title = section.heading
     slide = deck.add_slide("section", title)
     title_shape = deck.titles[-1].shape
     if deck.styled and title_shape is not None:
@@ -96,7 +96,7 @@ def _number_titles(made: list[Titled], divider: str | None) -> None:
 
 
 def section_slides(deck: Deck, section: Section) -> None:
-    title = f"{section.number} {section.title}"
+    title = section.heading
     divider = _divider(deck, section) if section.children else None
     notes = "\n\n".join(p for b in section.blocks if b.kind == "text" for p in b.narrative.paragraphs)
     slides = SectionSlides(deck, title, notes, several_tables=sum(b.kind == "table" for b in section.blocks) > 1)
