@@ -87,6 +87,14 @@ def _marked_subtracted(cells: tuple, label_column: str | None, columns: tuple[Co
                  else f for f, c in zip(cells, columns))
 
 
+def _totals_only(row, kept: set[str], table_id: str) -> bool:
+    """Whether a total row totals only rows a filtered block shows (its provenance says which):
+    a block showing one group keeps that group's subtotal, not the table's grand total."""
+    totalled = {dep.split(".")[1] for figure in row.figures.values() for dep in figure.deps
+                if dep.startswith(f"{table_id}.")}
+    return totalled <= kept or not totalled
+
+
 @builds("table")
 def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
     result = ctx.result
@@ -107,9 +115,13 @@ def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
     marked_kinds = {True: ("data", "detail", "subtotal", "total"), "rows": ("data", "detail"),
                     "totals": ("subtotal", "total")}.get(mark, ())
     sign = next((c.name for c in table.columns.values() if c.type == "sign"), None) if marked_kinds else None
+    kept = {row.id for row in table.rows if row.kind in ("data", "detail")
+            and all(fnmatchcase(str(row.value(c) or ""), p) for c, p in block.where)}
     for row in table.rows:
-        if row.kind in ("data", "detail") and not all(fnmatchcase(str(row.value(c) or ""), p) for c, p in block.where):
+        if row.kind in ("data", "detail") and row.id not in kept:
             continue
+        if block.where and row.kind in ("subtotal", "total") and not _totals_only(row, kept, table.id):
+            continue  # a total of rows the block leaves out (the whole table's, another group's)
         group = _group_title(row.value(group_by), block, result) if group_by else None
         cells = tuple(row.figures.get(c.name) for c in columns)
         if sign and row.value(sign) == -1 and row.kind in marked_kinds:

@@ -129,3 +129,14 @@ def test_the_deck_prints_a_detail_row_in_italics(tmp_path):
     runs = {c.text: c.text_frame.paragraphs[0].runs[0] for c in cells if c.text}
     assert runs["Formazione"].font.italic is True
     assert runs["Personale"].font.italic is not True
+
+
+def test_a_filtered_table_keeps_only_the_totals_of_the_rows_it_shows(tmp_path):
+    """where on a table block: the subtotal of the group shown stays (before or after its rows),
+    the grand total and the other groups' subtotals go (their provenance names rows left out)."""
+    report = REPORT.replace("{table: ieep}", "{table: ieep, where: {gruppo: Interessi legali}}").replace(
+        "table: spese", "table: ieep, where: {gruppo: Interessi legali}")
+    compiled = compile_project(write_project(tmp_path / "p", report, {"data/ieep.schema.yaml": IEEP_SCHEMA,
+                                                                     "data/ieep.csv": IEEP_CSV}))
+    rows = [r.id for r in compiled.report.sections[0].blocks[0].rows]
+    assert rows == ["interessi_legali", "interessi_previdenziali", "di_cui_arretrati", "interessi_assistenziali"]
