@@ -303,7 +303,7 @@ def export_table(block: TableBlock, section: Section, name: str, occurrence: int
 
 # Whether each kind of block (reportgen.content.blocks) is exported as a table of open data: a
 # table is; the figures of a chart or a key figure are those of a table exported on its own.
-EXPORTS_ROWS = {"table": True, "text": False, "kpi": False, "chart": False}
+EXPORTS_ROWS = {"table": True, "text": False, "kpi": False, "chart": False, "signature": False}
 
 
 def table_csvs(report: Report) -> list[ExportedTable]:

@@ -3,15 +3,13 @@ document tree (:class:`~reportgen.content.model.Report`) that every output rende
 
 from __future__ import annotations
 
-import datetime as _dt
-import os
-
 from ..engine import EngineResult
 from ..errors import ErrorCollector
 from ..formatting import Formatter, NumberStyle
 from ..load import LoadedProject
 from ..load.config import ProjectConfig, SectionConfig
 from .blocks import BlockContext, build_block
+from .dates import document_date as document_date  # re-exported: the date every output prints
 from .model import KpiBlock as KpiBlock
 from .model import Report, ReportMeta, Section, TableBlock, TextBlock
 from .narrative import NarrativeRenderer
@@ -68,15 +66,3 @@ def build_report(loaded: LoadedProject, result: EngineResult, only: str | None =
                       approval.body, approval.act, approval.date, document_date(config),
                       config.locale, config.theme, config.license.name, config.open_data_url)
     return Report(meta, tuple(sections), partial=only is not None)
-
-
-def document_date(config: ProjectConfig) -> _dt.date:
-    """The date written into every output: ``document_date`` or the approval date from
-    report.yaml, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else 1 January of the year
-    after the one reported on. Never the clock: the same inputs give the same bytes."""
-    if config.document_date or config.approval.date:
-        return config.document_date or config.approval.date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC).date()
-    return _dt.date(config.year + 1, 1, 1)

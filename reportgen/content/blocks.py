@@ -18,11 +18,31 @@ from fnmatch import fnmatchcase
 from ..engine import EngineResult
 from ..errors import ErrorCollector, InputError, Location
 from ..load import LoadedProject
-from ..load.blocks import ChartBlockConfig, KpiBlockConfig, TableBlockConfig, TextBlockConfig, kind_of
+from ..load.blocks import (
+    ChartBlockConfig,
+    KpiBlockConfig,
+    SignatureBlockConfig,
+    TableBlockConfig,
+    TextBlockConfig,
+    kind_of,
+)
 from ..load.config import SectionConfig
 from ..load.tables import row_id
 from .chartspec import build_chart
-from .model import Block, ChartBlock, Column, Footnote, KpiBlock, KpiItem, TableBlock, TableRow, TextBlock
+from .dates import document_date
+from .model import (
+    Block,
+    ChartBlock,
+    Column,
+    Footnote,
+    KpiBlock,
+    KpiItem,
+    Signatory,
+    SignatureBlock,
+    TableBlock,
+    TableRow,
+    TextBlock,
+)
 from .narrative import NarrativeRenderer
 
 
@@ -183,6 +203,12 @@ def kpi_block(block: KpiBlockConfig, ctx: BlockContext) -> KpiBlock:
             ctx.errors.add(f"kpi: no figure {item.compare.id}", Location("report.yaml"))
         items.append(KpiItem(item.label, figure, compare, item.compare_label))
     return KpiBlock(tuple(items))
+
+
+@builds("signature")
+def signature_block(block: SignatureBlockConfig, ctx: BlockContext) -> SignatureBlock:
+    return SignatureBlock(block.place, block.date or document_date(ctx.loaded.config),
+                          tuple(Signatory(s.role, s.name) for s in block.signatories))
 
 
 @builds("chart")

@@ -126,7 +126,26 @@ class ChartBlock:
         return [f.id.split(".")[0] for s in self.spec.series for f in s.figures if f is not None]
 
 
-Block = TextBlock | TableBlock | KpiBlock | ChartBlock
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    role: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureBlock:
+    """The closing of a document: place and date, then each signatory's role and name."""
+
+    place: str | None
+    date: _dt.date
+    signatories: tuple[Signatory, ...]
+    kind: str = field(default="signature", init=False)
+
+    def tables_shown(self) -> list[str]:
+        return []
+
+
+Block = TextBlock | TableBlock | KpiBlock | ChartBlock | SignatureBlock
 
 
 @dataclass(frozen=True, slots=True)

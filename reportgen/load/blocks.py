@@ -9,6 +9,7 @@ error when the project is read (:func:`check_outputs`), never a page without it.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -85,6 +86,20 @@ class ChartBlockConfig:
 BlockConfig = TextBlockConfig | TableBlockConfig | KpiBlockConfig | ChartBlockConfig
 
 
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    role: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureBlockConfig:
+    block_kind: ClassVar[str] = "signature"
+    signatories: tuple[Signatory, ...]
+    place: str | None = None
+    date: _dt.date | None = None
+
+
 def parse_figure_ref(text: str) -> Ref | None:
     """``table.row.column`` (the ``@`` of data cells is optional here)."""
     text = text.strip()
@@ -149,6 +164,35 @@ def _parse_kpi(spec: Spec, section_id: str) -> KpiBlockConfig:
         item.reject_unknown(K.KPI_ITEM.names)
     spec.reject_unknown(K.KPI_BLOCK.names)
     return KpiBlockConfig(tuple(items))
+
+
+def _parse_signature(spec: Spec, section_id: str) -> SignatureBlockConfig | None:
+    spec.reject_unknown(K.SIGNATURE_BLOCK.names)
+    if not isinstance(spec.raw("signature"), dict):
+        spec.error("expected {place, date, signatories}", "signature")
+        return None
+    block = spec.child("signature")
+    signatories = []
+    for index, raw in enumerate(block.items("signatories")):
+        item = block.item(raw, index, "signatories")
+        signatories.append(Signatory(item.line("role"), item.line("name", K.SIGNATORY.default("name"))))
+        item.reject_unknown(K.SIGNATORY.names)
+    if not signatories:
+        block.error("at least one signatory", "signatories")
+    date = block.raw("date")
+    if date is not None and not isinstance(date, _dt.date):
+        try:
+            date = _dt.date.fromisoformat(str(date))
+        except ValueError:
+            block.error("expected a date as YYYY-MM-DD", "date")
+            date = None
+    config = SignatureBlockConfig(tuple(signatories), block.line("place", K.SIGNATURE.default("place")), date)
+    block.reject_unknown(K.SIGNATURE.names)
+    return config
+
+
+def _check_nothing(block, section, schemas, narratives, errors: ErrorCollector) -> None:
+    """A block that names no table or file."""
 
 
 def _parse_reference(ref: Spec) -> ReferenceConfig:
@@ -267,6 +311,8 @@ BLOCK_KINDS: dict[str, BlockKind] = {kind.name: kind for kind in (
               keys=(K.TABLE_BLOCK,)),
     BlockKind("kpi", KpiBlockConfig, _parse_kpi, _check_kpi, doc="key figures, each with a comparison or not",
               keys=(K.KPI_BLOCK, K.KPI_ITEM)),
+    BlockKind("signature", SignatureBlockConfig, _parse_signature, _check_nothing,
+              doc="place, date and signatories closing a document", keys=(K.SIGNATURE_BLOCK, K.SIGNATURE, K.SIGNATORY)),
     BlockKind("chart", ChartBlockConfig, _parse_chart, _check_chart,
               doc="a chart of one table: SVG in the PDFs, a native chart in the deck",
               keys=(K.CHART_BLOCK, K.CHART, K.REFERENCE)),

@@ -234,6 +234,25 @@ KPI_ITEM = _group(
     Key("compare_label", "text", "what the comparison is", "obiettivo", "rispetto al 2022"),
 )
 
+SIGNATURE_BLOCK = _group(
+    "blocks[] signature", "the closing of a document: place, date and who signs it",
+    Key("signature", "mapping", "the signature (see `signature`)", REQUIRED),
+)
+
+SIGNATURE = _group(
+    "signature", "place, date and signatories, printed at the end of the section",
+    Key("place", "line", "where it is signed", None, "Roma"),
+    Key("date", "date", "when, YYYY-MM-DD", None, "2024-02-23", "the document date"),
+    Key("signatories", "list", "who signs: `{role, name}` each, in order", REQUIRED,
+        '[{role: "Il Direttore generale", name: "Mario Rossi"}]'),
+)
+
+SIGNATORY = _group(
+    "signatories[]", "one signatory",
+    Key("role", "line", "the office, printed above the name", REQUIRED, "Il Commissario straordinario"),
+    Key("name", "line", "the name", None, "Mario Rossi"),
+)
+
 CHART_BLOCK = _group(
     "blocks[] chart", "a chart of one table, in the PDF (SVG) and in the deck (a native chart)",
     Key("chart", "mapping", "the chart (see `chart`)", REQUIRED),

@@ -77,6 +77,7 @@ class HtmlRenderer:
             "header": header_text,
             "tone": tone,
             "fmt": formatter.figure,
+            "long_date": formatter.date,
             "chart_src": self._chart_src,
             "safe_html": Markup,
             "folio": FOLIOS[layout],

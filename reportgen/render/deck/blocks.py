@@ -12,7 +12,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.util import Emu, Pt
 
 from ...charts.native import add_native_chart
-from ...content.model import Block, ChartBlock, KpiBlock, TableBlock, TextBlock
+from ...content.model import Block, ChartBlock, KpiBlock, SignatureBlock, TableBlock, TextBlock
 from ...errors import ReportgenError
 from ..common import TABLE_GROUP, TABLE_TOTAL, text_on, tone
 from ..measure import TextMeasure
@@ -216,9 +216,17 @@ def _chart(slides: SectionSlides, block: ChartBlock) -> None:
                      deck.report.meta.theme.palette, FONT, label_colour=text_on)
 
 
+def _signature(slides: SectionSlides, block: SignatureBlock) -> None:
+    """Place and date, then each signatory: with the narrative they close."""
+    date = slides.deck.formatter.date(block.date)
+    slides.text.append(("paragraph", f"{block.place}, {date}" if block.place else date))
+    slides.text.extend(("paragraph", " – ".join(filter(None, (s.role, s.name)))) for s in block.signatories)
+
+
 DECK_BUILDERS: dict[str, Callable[[SectionSlides, Block], None]] = {
     "text": _text,
     "table": _table,
     "kpi": _kpi,
+    "signature": _signature,
     "chart": _chart,
 }

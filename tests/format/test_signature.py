@@ -1,0 +1,53 @@
+"""A signature block (place, date, signatories) closes a document in every output: a new kind of
+block added through the registries alone."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pptx import Presentation
+
+from reportgen.errors import InputErrors
+from reportgen.export import table_csvs
+from reportgen.project import compile_project
+from reportgen.render.deck import render_pptx
+from reportgen.render.html import render_html
+from tests.conftest import write_project
+
+REPORT = """\
+    administration: Ente
+    year: 2024
+    title: Nota
+    sections:
+      - id: chiusura
+        title: Chiusura
+        blocks:
+          - signature:
+              place: Roma
+              date: 2024-02-23
+              signatories:
+                - {role: Il Commissario straordinario, name: Mario Rossi}
+                - {role: Il Direttore generale}
+"""
+
+
+def test_a_signature_prints_in_the_pdfs_and_the_deck(tmp_path):
+    compiled = compile_project(write_project(tmp_path / "p", REPORT, {}))
+    block = compiled.report.sections[0].blocks[0]
+    assert block.kind == "signature" and [s.name for s in block.signatories] == ["Mario Rossi", None]
+    for layout in ("pdf", "slides"):
+        html, _ = render_html(compiled.report, compiled.formatter, compiled.root, layout=layout)
+        assert "Roma, 23 febbraio 2024" in html
+        assert '<p class="role">Il Commissario straordinario</p><p class="name">Mario Rossi</p>' in html
+    deck = Presentation(io.BytesIO(render_pptx(compiled.report, compiled.formatter, compiled.root)))
+    text = " ".join(sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame)
+    assert "Roma, 23 febbraio 2024" in text and "Il Commissario straordinario – Mario Rossi" in text
+    assert table_csvs(compiled.report) == []
+
+
+def test_a_signature_without_signatories_is_an_input_error(tmp_path):
+    report = REPORT.split("              signatories:")[0] + "              signatories: []\n"
+    with pytest.raises(InputErrors) as caught:
+        compile_project(write_project(tmp_path / "p", report, {}))
+    assert "signatories: at least one signatory" in str(caught.value)
