@@ -64,5 +64,5 @@ def build_report(loaded: LoadedProject, result: EngineResult, only: str | None =
     approval = config.approval
     meta = ReportMeta(config.name, config.administration, config.title, config.year, config.subtitle,
                       approval.body, approval.act, approval.date, document_date(config),
-                      config.locale, config.theme, config.license.name, config.open_data_url)
+                      config.locale, config.theme, config.license.name, config.open_data_url, config.protocol)
     return Report(meta, tuple(sections), partial=only is not None)

@@ -183,6 +183,7 @@ class ReportMeta:
     theme: Theme
     open_data_license: str = "CC-BY-4.0"  # the licence of the tables as open data
     open_data_url: str | None = None  # where they are published, when report.yaml says
+    protocol: str | None = None  # the document's protocol number
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,6 +135,7 @@ class ProjectConfig:
     pdf_profile: str = K.PDF.default("profile")  # one of PDF_PROFILES (pdf.profile)
     open_data_url: str | None = None  # where the open data are published (open_data.url), for the colophon
     numbering: tuple[str, ...] = K.STYLE.default("numbering")  # style.numbering: a style per level of sections
+    protocol: str | None = None  # the document's protocol number
 
     def walk(self):
         for section in self.sections:
@@ -369,6 +370,7 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
         pdf_profile=pdf_profile,
         open_data_url=open_data_url,
         numbering=tuple(numbering) or K.STYLE.default("numbering"),
+        protocol=spec.line("protocol", K.REPORT.default("protocol")),
     )
     spec.reject_unknown(K.REPORT.names)
     check_outputs(config, config.outputs, errors)

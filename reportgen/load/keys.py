@@ -106,6 +106,8 @@ REPORT = _group(
         "verifies only its figures", "relazione", "abstract", choices=DOCUMENTS),
     Key("document_date", "date", "the date written in the PDF metadata and the open data", None, "2025-06-05",
         "the approval date"),
+    Key("protocol", "line", "the document's protocol number, on the cover, the title slide and in the metadata",
+        None, "INPS.0001.23/02/2024.0012345"),
     Key("outputs", "names", f"the files `build` writes, each {_one_of(FORMATS)} (`slides`: the 16:9 slide PDF)",
         ("pdf", "pptx"), "[pdf, pptx, slides]"),
     Key("approval", "mapping", "the act approving the report, shown on the cover (see `approval`)", None),

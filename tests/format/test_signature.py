@@ -51,3 +51,16 @@ def test_a_signature_without_signatories_is_an_input_error(tmp_path):
     with pytest.raises(InputErrors) as caught:
         compile_project(write_project(tmp_path / "p", report, {}))
     assert "signatories: at least one signatory" in str(caught.value)
+
+
+def test_the_protocol_number_is_on_the_cover_the_title_slide_and_in_the_metadata(tmp_path):
+    compiled = compile_project(write_project(tmp_path / "p", REPORT.replace("title: Nota\n", "title: Nota\n"
+                                                                             "    protocol: INPS.0001.2024.0012345\n"), {}))
+    for layout in ("pdf", "slides"):
+        html, _ = render_html(compiled.report, compiled.formatter, compiled.root, layout=layout)
+        assert '<p class="protocol">Prot. n. INPS.0001.2024.0012345</p>' in html
+    html, _ = render_html(compiled.report, compiled.formatter, compiled.root, layout="pdf")
+    assert '<meta name="keywords" content="Protocollo INPS.0001.2024.0012345">' in html
+    deck = Presentation(io.BytesIO(render_pptx(compiled.report, compiled.formatter, compiled.root)))
+    assert "Prot. n. INPS.0001.2024.0012345" in " ".join(
+        sh.text_frame.text for sh in deck.slides[0].shapes if sh.has_text_frame)

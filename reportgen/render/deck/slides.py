@@ -54,6 +54,8 @@ def title_slide(deck: Deck, project_root: Path | None = None) -> None:
         if meta.approval_date:
             approved += f" del {deck.formatter.date(meta.approval_date)}"
         lines.append(approved)
+    if meta.protocol:
+        lines.append(f"Prot. n. {meta.protocol}")
     title = slide.shapes.title  # python-pptx returns a new proxy on each access: keep this one
     deck.titles.append(Titled(slide, title, meta.title))
     if title is not None:
