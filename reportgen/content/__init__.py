@@ -28,7 +28,9 @@ def _section(config: SectionConfig, numbers: dict[str, str], loaded: LoadedProje
     ctx = BlockContext(config, loaded, result, narratives, errors)
     for block in config.blocks:
         built = build_block(block, ctx)
-        if built is not None:
+        if isinstance(built, tuple):  # one block of report.yaml printed as several (a table split)
+            ctx.built.extend(built)
+        elif built is not None:
             ctx.built.append(built)
     children = tuple(_section(child, numbers, loaded, result, narratives, errors) for child in config.children)
     return Section(config.id, config.title, config.level, numbers[config.id], tuple(ctx.built), children)

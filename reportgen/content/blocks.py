@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
-from ..engine import EngineResult
+from ..engine import EngineResult, Figure
 from ..errors import ErrorCollector, InputError, Location
 from ..load import LoadedProject
 from ..load.blocks import (
@@ -126,8 +126,8 @@ def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
     group_by = block.group_by or display.get("group_by")
     if group_by in names:
         names.remove(group_by)
-    columns = tuple(Column(n, table.columns[n].label, table.columns[n].type, table.columns[n].unit)
-                    for n in names if n in table.columns)
+    columns = tuple(Column(n, table.columns[n].label, table.columns[n].type, table.columns[n].unit,
+                           group=table.columns[n].group) for n in names if n in table.columns)
     rows = []
     # mark_subtracted: true (every row), rows (data rows only) or totals (subtotals only)
     mark = display.get("mark_subtracted")
@@ -150,8 +150,46 @@ def table_block(block: TableBlockConfig, ctx: BlockContext) -> TableBlock:
     merge = tuple(block.merge_repeats or display.get("merge_repeats") or ())
     group_label = table.columns[group_by].label if group_by in table.columns else None
     columns, rows, footnotes = _footnotes(table, columns, rows, ctx)
-    return TableBlock(table.id, block.title or schema.title, columns, tuple(rows), schema.note, group_by, merge,
-                      group_label, footnotes, schema.fonte)
+    built = TableBlock(table.id, block.title or schema.title, columns, tuple(rows), schema.note, group_by, merge,
+                       group_label, footnotes, schema.fonte)
+    if block.transpose:
+        built = _transposed(built, schema.label_column)
+    return _split(built, block.split_columns) if block.split_columns else built
+
+
+def _transposed(block: TableBlock, label_column: str | None) -> TableBlock:
+    """Rows become columns: the label column's values head the new columns, and each other
+    column becomes a row labelled by its header (a table of many years or regions, read down)."""
+    label_index = next((i for i, c in enumerate(block.columns) if c.name == label_column), 0)
+    label = block.columns[label_index]
+    columns = (Column(label.name, "", "text"),) + tuple(
+        Column(row.id, str(row.cells[label_index].value if row.cells[label_index] else row.id), "value",
+               marks=row.marks_of(label_index)) for row in block.rows)
+    rows = []
+    for index, column in enumerate(block.columns):
+        if index == label_index:
+            continue
+        heading = Figure(f"{block.table}.header.{column.name}", column.label, "text", formula="a column's header")
+        rows.append(TableRow(column.name, "data", (heading, *(row.cells[index] for row in block.rows)), None,
+                             (column.marks, *(row.marks_of(index) for row in block.rows))))
+    return dataclasses.replace(block, columns=columns, rows=tuple(rows), group_by=None, merge_repeats=())
+
+
+def _split(block: TableBlock, width: int) -> tuple[TableBlock, ...]:
+    """A table too wide for the page as several, at most ``width`` columns each, the first (the
+    label) repeated in each; the parts after the first are titled as continued."""
+    others = list(range(1, len(block.columns)))
+    chunks = [others[i:i + width - 1] for i in range(0, len(others), width - 1)] or [[]]
+    parts = []
+    for number, chunk in enumerate(chunks):
+        keep = [0, *chunk]
+        rows = tuple(dataclasses.replace(row, cells=tuple(row.cells[i] for i in keep),
+                                         marks=tuple(row.marks_of(i) for i in keep)) for row in block.rows)
+        title = block.title if number == 0 else f"{block.title} (segue)"
+        parts.append(dataclasses.replace(block, title=title, columns=tuple(block.columns[i] for i in keep), rows=rows,
+                                         merge_repeats=tuple(m for m in block.merge_repeats
+                                                             if m in {block.columns[i].name for i in keep})))
+    return tuple(parts)
 
 
 def _footnotes(table, columns: tuple[Column, ...], rows: list[TableRow], ctx: BlockContext):

@@ -34,6 +34,7 @@ class Column:
     type: str
     unit: str | None = None
     marks: tuple[str, ...] = ()  # footnote markers of the header
+    group: str | None = None  # a heading over this and the next columns of the same group
 
     @property
     def numeric(self) -> bool:
@@ -74,6 +75,21 @@ class TableBlock:
     def tables_shown(self) -> list[str]:
         """The ids of the tables whose figures this block prints (the diff names changes by them)."""
         return [self.table]
+
+    def header_groups(self) -> list[tuple[str | None, int, int]]:
+        """The upper row of a two-level header: (group heading, columns it spans, index of its
+        first column), in order; None for a column without a group (its own header spans both
+        rows). Empty when no column has a group: the header is one row."""
+        if not any(c.group for c in self.columns):
+            return []
+        spans: list[tuple[str | None, int, int]] = []
+        for index, column in enumerate(self.columns):
+            if column.group and spans and spans[-1][0] == column.group:
+                group, span, first = spans[-1]
+                spans[-1] = (group, span + 1, first)
+            else:
+                spans.append((column.group, 1, index))
+        return spans
 
     def repeated(self) -> list[list[bool]]:
         """For each row and column: whether the cell repeats the one above in a column of

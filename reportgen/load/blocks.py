@@ -40,6 +40,8 @@ class TableBlockConfig:
     where: tuple[tuple[str, str], ...] = ()  # keep data rows whose column matches a glob pattern
     group_titles: tuple[str, str] | None = None  # (table, column): a group's title is that table's row
     merge_repeats: tuple[str, ...] = ()  # columns whose repeated values print once per run of rows
+    split_columns: int | None = None  # at most this many columns per printed table
+    transpose: bool = False  # rows become columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +143,11 @@ def _parse_table(spec: Spec, section_id: str) -> TableBlockConfig:
             group_titles = (parts[0], parts[1])
     block = TableBlockConfig(spec.text("table"), tuple(columns) if columns else None,
                              spec.line("title", keys.default("title")), spec.text("group_by", keys.default("group_by")),
-                             _where(spec), group_titles, spec.names("merge_repeats", keys.default("merge_repeats")))
+                             _where(spec), group_titles, spec.names("merge_repeats", keys.default("merge_repeats")),
+                             spec.integer("split_columns", keys.default("split_columns")),
+                             spec.boolean("transpose", keys.default("transpose")))
+    if block.split_columns is not None and block.split_columns < 2:
+        spec.error("expected at least 2 columns (the label column and one more)", "split_columns")
     spec.reject_unknown(keys.names)
     return block
 

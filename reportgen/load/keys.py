@@ -218,8 +218,12 @@ TABLE_BLOCK = _group(
         "id is the group value)", None, "lgg.titolo"),
     Key("merge_repeats", "names", "columns whose value repeated on consecutive rows prints once", (),
         "[sottoambito]", "the schema's `display.merge_repeats`"),
-    Key("where", "mapping", "show only data rows whose column matches a glob pattern; totals stay those "
-        "computed over the whole table", (), '{motivazione: "?*"}'),
+    Key("where", "mapping", "show only data rows whose column matches a glob pattern, and only the totals "
+        "of the rows shown", (), '{motivazione: "?*"}'),
+    Key("split_columns", "integer", "a table too wide for the page: printed as several tables of at most "
+        "this many columns each, the label column repeated in each", None, "6"),
+    Key("transpose", "boolean", "rows become columns (a table of many years or regions read down the page)",
+        False, "true"),
 )
 
 KPI_BLOCK = _group(
@@ -330,6 +334,7 @@ COLUMN = _group(
         "typed values for rows without operands", False, "true"),
     Key("note", "text", "a footnote to the column's header (a numbered marker, the text under the table)",
         None, '"Al 31 dicembre."'),
+    Key("group", "line", "a heading over several consecutive columns (a two-level header)", None, '"2024"'),
     file="data/ID.schema.yaml",
 )
 

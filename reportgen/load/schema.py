@@ -44,6 +44,7 @@ class ColumnSpec:
     computed: bool = False
     judgement: Judgement | None = None  # how the figures of this column are judged (see load.operations)
     note: str | None = None  # a footnote to the column's header
+    group: str | None = None  # a heading over this and the next columns of the same group
 
     @property
     def numeric(self) -> bool:
@@ -178,6 +179,7 @@ def _parse_column(spec: Spec, name: str, computed: bool) -> ColumnSpec | None:
         signed=spec.boolean("signed", keys.default("signed")),
         computed=spec.boolean("computed", computed),
         note=spec.text("note", None),
+        group=spec.line("group", keys.default("group")),
     )
     if col_type == "choice" and not column.choices:
         spec.error("a choice column needs 'choices'", "choices")
@@ -373,7 +375,7 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
                 columns[name] = ColumnSpec(
                     name, col_type, declared.label if own_label else (op_label or declared.label),
                     headers=declared.headers, decimals=declared.decimals, unit=declared.unit,
-                    signed=declared.signed or signed, computed=True)
+                    signed=declared.signed or signed, computed=True, note=declared.note, group=declared.group)
             known.add(name)
     key = spec.names("key", K.SCHEMA.default("key"))
     for column in key:

@@ -123,7 +123,8 @@ def marked(text: str, marks: tuple[str, ...]) -> str:
 
 
 def table_layout(block: TableBlock, formatter: Formatter, width_pt: float, height_pt: float) -> TableLayout:
-    headers = [marked(header_text(c), c.marks) for c in block.columns]
+    # a two-level header in one row: the group heading before each column's own
+    headers = [marked(f"{c.group} – {header_text(c)}" if c.group else header_text(c), c.marks) for c in block.columns]
     texts: list[list[str]] = []
     tones: list[list[str]] = []
     kinds: list[str] = []
