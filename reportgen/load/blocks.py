@@ -85,7 +85,6 @@ class ChartBlockConfig:
     size: str = K.CHART.default("size")  # full (page or slide width) or half
 
 
-BlockConfig = TextBlockConfig | TableBlockConfig | KpiBlockConfig | ChartBlockConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +99,9 @@ class SignatureBlockConfig:
     signatories: tuple[Signatory, ...]
     place: str | None = None
     date: _dt.date | None = None
+
+
+BlockConfig = TextBlockConfig | TableBlockConfig | KpiBlockConfig | ChartBlockConfig | SignatureBlockConfig
 
 
 def parse_figure_ref(text: str) -> Ref | None:
