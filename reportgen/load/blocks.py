@@ -319,11 +319,11 @@ BLOCK_KINDS: dict[str, BlockKind] = {kind.name: kind for kind in (
               keys=(K.TABLE_BLOCK,)),
     BlockKind("kpi", KpiBlockConfig, _parse_kpi, _check_kpi, doc="key figures, each with a comparison or not",
               keys=(K.KPI_BLOCK, K.KPI_ITEM)),
-    BlockKind("signature", SignatureBlockConfig, _parse_signature, _check_nothing,
-              doc="place, date and signatories closing a document", keys=(K.SIGNATURE_BLOCK, K.SIGNATURE, K.SIGNATORY)),
     BlockKind("chart", ChartBlockConfig, _parse_chart, _check_chart,
               doc="a chart of one table: SVG in the PDFs, a native chart in the deck",
               keys=(K.CHART_BLOCK, K.CHART, K.REFERENCE)),
+    BlockKind("signature", SignatureBlockConfig, _parse_signature, _check_nothing,
+              doc="place, date and signatories closing a document", keys=(K.SIGNATURE_BLOCK, K.SIGNATURE, K.SIGNATORY)),
 )}
 
 

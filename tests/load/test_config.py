@@ -118,7 +118,7 @@ def test_unknown_block_and_unknown_block_keys_are_errors(tmp_path):
         "      - chart: {kind: bar, table: kpi, labels: indicatore, values: [consuntivo]}\n"
         "        size: half\n")
     assert _errors(_mini(tmp_path, report)) == [
-        "report.yaml: sections[0].blocks[2]: a block is one of: text, table, kpi, chart",
+        "report.yaml: sections[0].blocks[2]: a block is one of: text, table, kpi, chart, signature",
         "report.yaml: sections[0].blocks[3].titolo: unknown key",
         "report.yaml: sections[0].blocks[4].size: unknown key",
     ]
