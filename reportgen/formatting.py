@@ -20,6 +20,7 @@ from babel.numbers import format_decimal
 
 NBSP = "\u00a0"
 MISSING = "–"  # en dash: the usual mark for "no value" in Italian tables
+UNAVAILABLE = "n.d."  # a figure without a value (a draft's empty cell): visible, never read as 0
 # words, not arrows: the bundled font has no ↑↓ and a missing glyph would pull in a system font
 POLARITY_MARKS = {"higher": "più alto è meglio", "lower": "più basso è meglio"}
 
@@ -101,7 +102,7 @@ class Formatter:
         the way tables and narrative show it."""
         value, kind = figure.value, figure.type
         if value is None:
-            return self.style.missing
+            return UNAVAILABLE
         sign = figure.signed if signed is None else signed
         places = figure.decimals if decimals is None else decimals
         if kind == "percent":

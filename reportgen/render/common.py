@@ -13,7 +13,7 @@ from functools import lru_cache
 from ..content.model import Column
 from ..engine import Figure
 from ..engine.operations import PAIRWISE, POLARITY_TEXT
-from ..formatting import Formatter
+from ..formatting import UNAVAILABLE, Formatter
 from ..load.config import Theme
 
 
@@ -27,7 +27,7 @@ def cell_text(formatter: Formatter, column: Column, figure: Figure | None) -> st
     if figure is None:
         return ""
     if figure.value is None:
-        return formatter.style.missing if column.numeric else ""
+        return UNAVAILABLE if column.numeric else ""
     return formatter.figure(figure, symbol=column.type != "euro")
 
 
