@@ -168,3 +168,21 @@ def _build(root: Path, out: Path, formats, section: str | None, progress: Progre
         record_build(root, out, options, print_, files, notes)
     return BuildResult([p for p in files if p.suffix != ".json"], report, result.checks, warnings,
                        rendered=rendered.rendered, reused=rendered.reused)
+
+
+# -- Authoring (issue 16): next year's report without a programmer ------------------------------
+
+
+def new_project(target: str | Path, source: str | Path | None = None, year: int | None = None) -> list[str]:
+    """Write a new project into ``target`` (a new or empty folder): next year's from ``source``
+    (:mod:`reportgen.authoring.rollforward`), or without ``source`` the minimal project that
+    builds. Returns what was done, in lines for the user."""
+    if source is None:
+        from .authoring.skeleton import new_project as skeleton
+
+        written = skeleton(target, year)
+        return [f"Nuovo progetto {target}: {len(written)} file (report.yaml, data/, text/), "
+                f"ogni chiave spiegata nei commenti.", f"Poi: reportgen build {target}"]
+    from .authoring.rollforward import roll_forward
+
+    return roll_forward(source, target, year).lines

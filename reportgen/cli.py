@@ -223,7 +223,11 @@ def export_command(project: Path, out: Path, quiet: bool) -> None:
 
 @main.command()
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
-def check(project: Path) -> None:
+@click.option("--todo/--no-todo", "with_todo", default=None,
+              help="Also list what a draft still needs, by section: empty cells (table, row, column), texts "
+                   "marked as draft, charts without data. Default: when a text is marked as draft "
+                   "(a project made by 'reportgen new --from').")
+def check(project: Path, with_todo: bool | None) -> None:
     """Check that PROJECT is ready for the OIV's validation, before the OIV does.
 
     One line per finding, with its file (and row, column or key): parts of the DFP guidelines
@@ -237,9 +241,16 @@ def check(project: Path) -> None:
     """
     from .readiness import check_project
 
-    report = _run(lambda: check_project(project))
+    report = _run(lambda: check_project(project, with_todo))
     for finding in report.findings:
         click.echo(str(finding))
+    if report.todo:
+        items = sum(len(found) for _, found in report.todo)
+        click.echo(f"Da completare (bozza): {items} voci in {len(report.todo)} sezioni")
+        for section, found in report.todo:
+            click.echo(section)
+            for finding in found:
+                click.echo(f"  {finding}")
     count = len(report.findings)
     click.echo(f"{count} finding{'s' if count != 1 else ''}." if count else "No findings.", err=True)
     sys.exit(report.exit_code)
@@ -322,6 +333,29 @@ def diff(projects: tuple[Path, ...], revisions: tuple[str, ...], html_file: Path
 
         write_atomic(json_file, json.dumps(report.to_json(), indent=1, ensure_ascii=False).encode("utf-8"))
     sys.exit(report.exit_code)
+
+
+# -- Authoring (issue 16): messages in Italian, for the office staff who use these commands ------
+
+
+@main.command("new")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--from", "source", type=click.Path(file_okay=False, path_type=Path), metavar="PROGETTO",
+              help="Il progetto dell'anno scorso: stesse sezioni, tabelle, grafici e testi, l'anno che avanza.")
+@click.option("--year", type=click.IntRange(1900, 2999), help="L'anno della nuova Relazione (default: l'anno dopo).")
+def new_command(target: Path, source: Path | None, year: int | None) -> None:
+    """Crea un nuovo progetto in TARGET (una cartella nuova o vuota).
+
+    Con --from PROGETTO: la Relazione dell'anno dopo. L'anno avanza in titoli, etichette e nomi
+    di colonna; le colonne dell'anno precedente ricevono i consuntivi dell'anno scorso; le cifre
+    dell'anno sono vuote (stampate "n.d."); i testi restano, segnati come bozza. Si compila
+    subito; 'reportgen check TARGET' elenca cosa manca. Senza --from: un progetto minimo con una
+    tabella, un grafico e un testo, ogni chiave spiegata nei commenti.
+    """
+    from .api import new_project
+
+    for line in _run(lambda: new_project(target, source, year)):
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover
