@@ -338,6 +338,21 @@ def diff(projects: tuple[Path, ...], revisions: tuple[str, ...], html_file: Path
 # -- Authoring (issue 16): messages in Italian, for the office staff who use these commands ------
 
 
+def _run_it(action):
+    """:func:`_run` with the user's errors in Italian: one line each, then exit 2."""
+    def italian():
+        try:
+            return action()
+        except (InputErrors, InputError) as exc:
+            errors = exc.errors if isinstance(exc, InputErrors) else [exc]
+            for error in errors:
+                click.echo(f"errore: {error}", err=True)
+            count = len(errors)
+            click.echo(f"{count} problem{'i' if count != 1 else 'a'}: nessun file è stato modificato.", err=True)
+            sys.exit(2)
+    return _run(italian)
+
+
 @main.command("new")
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--from", "source", type=click.Path(file_okay=False, path_type=Path), metavar="PROGETTO",
@@ -354,7 +369,7 @@ def new_command(target: Path, source: Path | None, year: int | None) -> None:
     """
     from .api import new_project
 
-    for line in _run(lambda: new_project(target, source, year)):
+    for line in _run_it(lambda: new_project(target, source, year)):
         click.echo(line)
 
 
