@@ -186,3 +186,20 @@ def new_project(target: str | Path, source: str | Path | None = None, year: int 
     from .authoring.rollforward import roll_forward
 
     return roll_forward(source, target, year).lines
+
+
+def write_workbook(project: str | Path, out: str | Path | None = None, owner: str | None = None,
+                   due: str | None = None) -> list[str]:
+    """Write the input workbook of ``project`` (:mod:`reportgen.authoring.workbook`): one sheet per
+    input table, only ``owner``'s tables when given; ``due`` is the date written on the cover."""
+    from .authoring.workbook import write_workbook as write
+
+    return write(project, out, owner, due).lines
+
+
+def collect_workbooks(project: str | Path, workbooks: Iterable[str | Path]) -> list[str]:
+    """Read filled workbooks into ``project``'s data (:mod:`reportgen.authoring.collect`): every
+    cell validated, nothing written unless all are valid; returns the summary of what changed."""
+    from .authoring.collect import collect
+
+    return collect(project, list(workbooks)).lines

@@ -373,5 +373,38 @@ def new_command(target: Path, source: Path | None, year: int | None) -> None:
         click.echo(line)
 
 
+@main.command("workbook")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--owner", metavar="NOME", help="Solo le tabelle di questa struttura (owner: nello schema).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.xlsx",
+              help="Il file da scrivere. Default: NOME-dati.xlsx (NOME-OWNER-dati.xlsx con --owner).")
+@click.option("--due", metavar="DATA", help="Entro quando restituirlo compilato (scritto nel foglio Istruzioni).")
+def workbook_command(project: Path, owner: str | None, out: Path | None, due: str | None) -> None:
+    """Scrive la cartella di lavoro Excel da far compilare: un foglio per tabella, con etichette
+    e unità, i valori già noti, le celle da compilare in giallo, elenchi per polarità e scelte,
+    formati numerici italiani e un foglio di istruzioni. Le colonne calcolate non ci sono: le
+    calcola reportgen. Si rilegge con 'reportgen collect'.
+    """
+    from .api import write_workbook
+
+    for line in _run_it(lambda: write_workbook(project, out, owner, due)):
+        click.echo(line)
+
+
+@main.command("collect")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def collect_command(project: Path, workbooks: tuple[Path, ...]) -> None:
+    """Riporta nel progetto i dati delle cartelle di lavoro compilate (scritte da 'reportgen
+    workbook'). Ogni cella è controllata come nella compilazione della Relazione; ogni problema
+    è una riga con cartella, foglio e cella, e in quel caso nessun file cambia (uscita 2).
+    Altrimenti i file CSV cambiati sono sostituiti e si elencano le cifre cambiate.
+    """
+    from .api import collect_workbooks
+
+    for line in _run_it(lambda: collect_workbooks(project, workbooks)):
+        click.echo(line)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -418,5 +418,5 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
         header_rows=header_rows,
     )
     spec.reject_unknown({"title", "columns", "source", "derive", "key", "label_column", "checks",
-                         "display", "file", "sheet", "note", "description", "header_rows"})
+                         "display", "file", "sheet", "note", "description", "header_rows", "owner"})
     return schema
