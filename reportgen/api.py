@@ -203,3 +203,11 @@ def collect_workbooks(project: str | Path, workbooks: Iterable[str | Path]) -> l
     from .authoring.collect import collect
 
     return collect(project, list(workbooks)).lines
+
+
+def init_from_workbook(target: str | Path, workbook: str | Path, year: int | None = None) -> list[str]:
+    """Make a project in ``target`` from an existing workbook (:mod:`reportgen.authoring.from_workbook`):
+    one table and section per sheet; returns what was inferred and what could not be."""
+    from .authoring.from_workbook import init_from_workbook as init
+
+    return init(target, workbook, year).lines

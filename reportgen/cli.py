@@ -406,5 +406,23 @@ def collect_command(project: Path, workbooks: tuple[Path, ...]) -> None:
         click.echo(line)
 
 
+@main.command("init")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--from-workbook", "workbook", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE.xlsx", help="La cartella di lavoro da cui partire.")
+@click.option("--year", type=click.IntRange(1900, 2999),
+              help="L'anno della Relazione (default: l'anno più citato nelle intestazioni).")
+def init_command(target: Path, workbook: Path, year: int | None) -> None:
+    """Crea un progetto in TARGET da una cartella di lavoro esistente: una tabella e una sezione
+    per foglio; tipi, unità e decimali ricavati da celle e formati numerici; righe «Totale»
+    riconosciute (il totale lo calcola reportgen, il valore stampato diventa un controllo);
+    identificativi ricavati dalle etichette. Stampa cosa ha ricavato e cosa no.
+    """
+    from .api import init_from_workbook
+
+    for line in _run_it(lambda: init_from_workbook(target, workbook, year)):
+        click.echo(line)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
