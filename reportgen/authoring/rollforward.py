@@ -35,7 +35,7 @@ from typing import Any
 import yaml
 
 from ..engine import EngineResult, compute
-from ..errors import InputError, Location
+from ..errors import InputError, InputErrors, Location
 from ..load import SCHEMA_SUFFIX, LoadedProject, load_project
 from ..load.schema import TableSchema
 from ..load.values import NUMERIC_TYPES, Ref
@@ -93,6 +93,24 @@ def _settings(root: Path) -> dict[str, Any]:
         raise InputError("attese solo le chiavi keep, clear, previous", Location(SETTINGS_FILE))
     return {"keep": set(raw.get("keep") or ()), "clear": set(raw.get("clear") or ()),
             "previous": dict(raw.get("previous") or {})}
+
+
+def _check_settings(settings: dict[str, Any], loaded: LoadedProject) -> None:
+    """Every column rollforward.yaml names is an input column of a table read from a file."""
+    problems = []
+    named = [(k, name) for k in ("keep", "clear") for name in sorted(map(str, settings[k]))]
+    named += [("previous", str(name)) for name in settings["previous"]]
+    for key, name in named:
+        table, _, column = name.partition(".")
+        schema = loaded.tables[table].schema if table in loaded.tables else None
+        if schema is None or column not in {c.name for c in schema.input_columns}:
+            problems.append(InputError(f"{key}: '{name}' non è tabella.colonna di una colonna di dati",
+                                       Location(SETTINGS_FILE)))
+        elif key == "previous" and str(settings["previous"][name]) not in schema.columns:
+            problems.append(InputError(f"previous: {name}: la tabella {table} non ha la colonna "
+                                       f"'{settings['previous'][name]}'", Location(SETTINGS_FILE)))
+    if problems:
+        raise InputErrors(problems)
 
 
 def _reason_columns(schema: TableSchema) -> set[str]:
@@ -426,7 +444,9 @@ def roll_forward(source: str | Path, target: str | Path, year: int | None = None
     if new <= old:
         raise InputError(f"--year {new}: il progetto riguarda il {old}, l'anno nuovo deve essere successivo")
     years = _Years(old, new)
-    roller = _Roller(loaded, result, years, _settings(root))
+    settings = _settings(root)
+    _check_settings(settings, loaded)
+    roller = _Roller(loaded, result, years, settings)
     heading = f"# Bozza {new} ricavata da {root.name} ({old}) con `reportgen new --from`.\n"
     files: dict[Path, bytes] = {}
     raw_config = yaml.safe_load((root / "report.yaml").read_text(encoding="utf-8-sig"))

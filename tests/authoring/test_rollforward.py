@@ -109,3 +109,48 @@ def test_new_refuses_a_folder_in_use_with_one_italian_line(tmp_path):
     assert run.stderr.splitlines() == [f"errore: la cartella {tmp_path / 'x'} esiste e non è vuota: "
                                        "indicare una cartella nuova", "1 problema: nessun file è stato modificato."]
     assert (tmp_path / "x" / "file.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_rollforward_yaml_decides_where_the_schema_is_ambiguous(tmp_path):
+    from tests.conftest import write_project
+
+    source = write_project(tmp_path / "comune-2024", """\
+        administration: Comune di Esempio
+        year: 2024
+        title: Relazione sulla Performance 2024
+        sections:
+          - id: risultati
+            title: Risultati 2024
+            blocks:
+              - table: kpi
+        """, {
+        "data/kpi.schema.yaml": """\
+            title: Indicatori
+            key: id
+            columns:
+              id: {type: text, required: true}
+              obiettivo: {type: decimal, required: true, label: Obiettivo triennale}
+              consuntivo: {type: decimal, required: true, label: Consuntivo}
+              precedente: {type: decimal, label: Anno precedente}
+            """,
+        "data/kpi.csv": "id;obiettivo;consuntivo;precedente\ndeflusso;1,013;1,048;0,998\n",
+        "rollforward.yaml": "keep: [kpi.obiettivo]\nprevious: {kpi.precedente: consuntivo}\n",
+    })
+    run = CliRunner().invoke(main, ["new", str(tmp_path / "comune-2026"), "--from", str(source), "--year", "2025"])
+    assert run.exit_code == 0, run.output
+    assert "  kpi: anno precedente da precedente ← consuntivo (2024); svuotate (anno in corso) consuntivo" in \
+        run.stdout.splitlines()
+    result = compute_project(tmp_path / "comune-2026")
+    assert result.figure("kpi.deflusso.obiettivo").value == Decimal("1.013")  # kept
+    assert result.figure("kpi.deflusso.precedente").value == Decimal("1.048")  # last year's consuntivo
+    assert result.figure("kpi.deflusso.consuntivo").value is None
+    assert load_project(tmp_path / "comune-2026").config.section("risultati").title == "Risultati 2025"
+
+
+def test_rollforward_yaml_naming_an_unknown_column_is_one_line_and_nothing_written(sample_copy, tmp_path):
+    (sample_copy / "rollforward.yaml").write_text("keep: [ieep.obiettivi]\n", encoding="utf-8")
+    run = CliRunner().invoke(main, ["new", str(tmp_path / "x"), "--from", str(sample_copy)])
+    assert run.exit_code == 2
+    assert run.stderr.splitlines()[0] == ("errore: rollforward.yaml: keep: 'ieep.obiettivi' non è tabella.colonna "
+                                          "di una colonna di dati")
+    assert not (tmp_path / "x").exists()
