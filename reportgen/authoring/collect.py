@@ -23,7 +23,8 @@ from openpyxl.utils import get_column_letter
 from ..errors import InputError, InputErrors, Location
 from ..load import LoadedProject, load_project
 from ..load.schema import TableSchema
-from ..load.values import NUMERIC_TYPES, CellError, Quantity, is_blank, is_dash, parse_cell, parse_ref
+from ..load.tables import _parse_value as parse_value  # one cell, exactly as a build reads it
+from ..load.values import CellError, Quantity, is_blank
 from ..output import write_all
 from .cells import csv_bytes, value_text
 from .workbook import COVER, FIRST_ROW, NAMES_ROW
@@ -78,19 +79,6 @@ def _table_for(sheet_name: str, schemas: dict[str, TableSchema]) -> str | None:
     return longer[0] if len(longer) == 1 else None
 
 
-def _parse(raw: Any, fmt: str | None, column, decimal_mark: str) -> Any:
-    """One cell, as :func:`reportgen.load.tables.validate_table` reads it."""
-    if is_blank(raw):
-        return column.default
-    if column.type in NUMERIC_TYPES:
-        ref = parse_ref(raw)
-        if ref is not None:
-            return ref
-        if is_dash(raw):
-            return None
-    return parse_cell(raw, column.type, decimal_mark, column.choices, fmt)
-
-
 def read_workbook(path: Path, loaded: LoadedProject, errors: list[InputError]) -> list[_Sheet]:
     book = path.name
     try:
@@ -126,7 +114,7 @@ def read_workbook(path: Path, loaded: LoadedProject, errors: list[InputError]) -
             for cell, name in zip(cells, names):
                 column = schema.columns[name]
                 try:
-                    value = _parse(cell.value, cell.number_format, column, loaded.config.decimal_mark)
+                    value = parse_value(cell.value, column, cell.number_format, loaded.config.decimal_mark)
                 except CellError as exc:
                     shown = str(cell.value).strip()
                     errors.append(InputError(f"{book}, foglio {sheet.title}, cella {cell.coordinate}: "

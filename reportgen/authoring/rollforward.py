@@ -453,7 +453,7 @@ def roll_forward(source: str | Path, target: str | Path, year: int | None = None
     files[target / "report.yaml"] = _dump(roller.config(raw_config), heading + (
         "# Da completare: approval (atto di adozione), validation (OIV), le cifre vuote (n.d.) e i testi in bozza;\n"
         "# `reportgen check` elenca cosa manca.\n"))
-    for table_id, schema in sorted(loaded.schemas.items()):
+    for table_id in sorted(loaded.schemas):
         path = root / "data" / f"{table_id}{SCHEMA_SUFFIX}"
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
         files[target / "data" / f"{table_id}{SCHEMA_SUFFIX}"] = _dump(roller.schema(table_id, raw), heading)
