@@ -1,10 +1,11 @@
 """Roll a report forward: next year's project from this year's, ready to build at once.
 
-The reporting year Y of the source moves on to N (default Y + 1) in titles, labels, column
-names and their references (``consuntivo_2023`` → ``consuntivo_2024``, "Obiettivo 2024" →
-"Obiettivo 2025"); other years (an act of 2025 cited in a 2024 label, a plan 2024-2026 keeps
-its 2026) are left as written, and row ids and table ids never change (placeholders keep
-working). Which numeric input columns keep, carry or lose their values:
+The reporting year Y of the source moves on to N (default Y + 1): in titles and notes the
+years Y − 1 and Y move on ("Consuntivo 2023" → "Consuntivo 2024"; an act of 2025 cited in a
+title stays as written); in column names, their references and column labels every year moves
+on (``consuntivo_2023`` → ``consuntivo_2024``, "Obiettivo 2024" → "Obiettivo 2025", a 2023
+report's ``progetti_2024`` → ``progetti_2025``), so that a table's columns stay distinct. Row
+ids and table ids never change (placeholders keep working). Which numeric input columns keep, carry or lose their values:
 
 * **previous year** – its name or label holds Y − 1 (and not Y): it receives the figures of
   last year's results, from the column whose name or label is the same with Y in place of
@@ -75,6 +76,14 @@ class _Years:
         if not isinstance(text, str):
             return text
         return self.pattern.sub(lambda m: self.map[m.group(1)], text)
+
+    def shift_all(self, text: Any) -> Any:
+        """Every year moved on, for column names and labels: a table's columns stay distinct
+        (a 2023 report's ``progetti_2023`` and ``progetti_2024`` become ``…_2024`` and ``…_2025``)."""
+        if not isinstance(text, str):
+            return text
+        step = self.new - self.old
+        return re.sub(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", lambda m: str(int(m.group(1)) + step), text)
 
     def has(self, text: str | None, year: int) -> bool:
         return bool(text) and re.search(rf"(?<!\d){year}(?!\d)", text) is not None
@@ -174,7 +183,7 @@ def _partner(column, inputs, years: _Years) -> str | None:
 class _Roller:
     def __init__(self, loaded: LoadedProject, result: EngineResult, years: _Years, settings: dict[str, Any]):
         self.loaded, self.result, self.years = loaded, result, years
-        self.renames = {t: {c: years.shift(c) for c in s.columns} for t, s in loaded.schemas.items()}
+        self.renames = {t: {c: years.shift_all(c) for c in s.columns} for t, s in loaded.schemas.items()}
         grouped: dict[str, set[str]] = {}
         for section in loaded.config.walk():
             for block in section.blocks:
@@ -224,13 +233,12 @@ class _Roller:
                 out[key] = {}
                 for name, spec in value.items():
                     spec = dict(spec or {})
-                    for field_name in ("label",):
-                        if field_name in spec:
-                            spec[field_name] = shift(spec[field_name])
+                    if "label" in spec:
+                        spec["label"] = self.years.shift_all(spec["label"])
                     if isinstance(spec.get("header"), list):
-                        spec["header"] = [shift(h) for h in spec["header"]]
+                        spec["header"] = [self.years.shift_all(h) for h in spec["header"]]
                     elif "header" in spec:
-                        spec["header"] = shift(spec["header"])
+                        spec["header"] = self.years.shift_all(spec["header"])
                     if roles.get(name, ("keep",))[0] in ("current", "previous"):
                         spec.pop("required", None)  # to be filled: empty until then
                     out[key][self.column(table, name)] = spec
@@ -250,8 +258,11 @@ class _Roller:
             for key, value in item.items():
                 if key in ("op",):
                     out[key] = value
-                elif key == "label":
-                    out[key] = self.years.shift(value)
+                elif key in ("label", "count_label"):
+                    out[key] = self.years.shift_all(value)
+                elif key == "levels" and isinstance(value, list):  # a total row's label is its row id: kept
+                    out[key] = [{k: self.column(table, v) if k == "by" else v for k, v in level.items()}
+                                if isinstance(level, dict) else level for level in value]
                 elif key in ("columns", "where") and isinstance(value, dict):
                     out[key] = {self.column(table, k): self._derivation(table, v) for k, v in value.items()}
                 else:

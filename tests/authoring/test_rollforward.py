@@ -154,3 +154,18 @@ def test_rollforward_yaml_naming_an_unknown_column_is_one_line_and_nothing_writt
     assert run.stderr.splitlines()[0] == ("errore: rollforward.yaml: keep: 'ieep.obiettivi' non è tabella.colonna "
                                           "di una colonna di dati")
     assert not (tmp_path / "x").exists()
+
+
+def test_columns_of_later_years_stay_distinct(tmp_path):
+    # the 2023 abstract has progetti_2023 (done) and progetti_2024 (planned): both move on, none collide
+    from reportgen.content import build_report
+    from tests.conftest import SAMPLE_2023
+
+    roll_forward(SAMPLE_2023, tmp_path / "abstract-2024")
+    loaded = load_project(tmp_path / "abstract-2024")
+    columns = loaded.schemas["pes_direttrici"].columns
+    assert [(c.name, c.label) for c in columns.values()][1:] == [
+        ("progetti_2024", "Progetti conclusi nel 2024"), ("progetti_2025", "Progetti 2025")]
+    result = compute_project(tmp_path / "abstract-2024")
+    build_report(loaded, result)  # placeholders still name existing rows and columns
+    assert result.figure("pes_progetti_2024.totale_progetti_2024.progetti") is not None  # row ids kept
