@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,9 +179,25 @@ def workbook_bytes(loaded: LoadedProject, tables: list[str], owner: str | None =
         _table_sheet(book.create_sheet(table_id[:31]), loaded, table_id)
     stamp = _dt.datetime(loaded.config.year + 1, 1, 1)  # the same project gives the same workbook
     book.properties.created = book.properties.modified = stamp
+    book.properties.creator = "reportgen"
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _fixed_zip(buffer.getvalue(), stamp)
+
+
+def _fixed_zip(data: bytes, stamp: _dt.datetime) -> bytes:
+    """The same parts with a fixed time: openpyxl stamps the zip entries and the document
+    properties with the clock, and the same project should give the same file."""
+    moment = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                part = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + moment, part)
+            target.writestr(zipfile.ZipInfo(item.filename, stamp.timetuple()[:6]), part,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def write_workbook(project: str | Path, out: str | Path | None = None, owner: str | None = None,

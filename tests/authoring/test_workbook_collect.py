@@ -102,3 +102,12 @@ def test_collecting_an_unchanged_workbook_changes_nothing(sample_copy, tmp_path)
     run = _run("collect", sample_copy, book)
     assert (run.exit_code, run.stdout) == (0, "Nessuna cifra cambiata: i dati del progetto sono già questi.\n")
     assert _data(sample_copy) == before
+
+
+def test_the_same_project_gives_the_same_workbook_bytes(sample_copy, tmp_path):
+    from reportgen.authoring.workbook import write_workbook
+
+    write_workbook(sample_copy, tmp_path / "a.xlsx")
+    write_workbook(sample_copy, tmp_path / "b.xlsx")  # a second later: openpyxl would stamp the clock
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx").properties.created.year == 2025  # year + 1, not the clock
