@@ -107,7 +107,10 @@ def test_collecting_an_unchanged_workbook_changes_nothing(sample_copy, tmp_path)
 def test_the_same_project_gives_the_same_workbook_bytes(sample_copy, tmp_path):
     from reportgen.authoring.workbook import write_workbook
 
+    import time
+
     write_workbook(sample_copy, tmp_path / "a.xlsx")
-    write_workbook(sample_copy, tmp_path / "b.xlsx")  # a second later: openpyxl would stamp the clock
+    time.sleep(2.1)  # zip entries keep the time in 2-second steps: later enough that the clock would show
+    write_workbook(sample_copy, tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
     assert openpyxl.load_workbook(tmp_path / "a.xlsx").properties.created.year == 2025  # year + 1, not the clock
