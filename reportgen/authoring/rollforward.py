@@ -437,6 +437,16 @@ class _Roller:
         return f"{draft_line(self.years.old, self.years.new)}\n\n{body}"
 
 
+def _carried_over(relative: Path) -> bool:
+    """Files copied as they are: not the data and texts (rewritten above), not last year's
+    outputs, snapshots or hidden state."""
+    if relative.as_posix() in _SKIP_COPY or any(p.startswith((".", "output")) for p in relative.parts):
+        return False
+    if relative.parts[0] == "snapshots":
+        return False
+    return not (relative.parts[0] in ("data", "text") and relative.suffix in (".csv", ".xlsx", ".xlsm", ".yaml", ".md"))
+
+
 def _dump(data: Any, heading: str) -> bytes:
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110, default_flow_style=None)
     return (heading + text).encode("utf-8")
@@ -474,17 +484,12 @@ def roll_forward(source: str | Path, target: str | Path, year: int | None = None
         files[target / narrative.file] = roller.narrative(narrative.text).encode("utf-8")
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if (not path.is_file() or relative.parts[0] in ("data", "text") and path.suffix in (".csv", ".xlsx", ".xlsm",
-                                                                                            ".yaml", ".md")
-                or relative.as_posix() in _SKIP_COPY or any(p.startswith(".") or p.startswith("output")
-                                                             for p in relative.parts)):
-            continue
-        if target / relative not in files:
+        if path.is_file() and target / relative not in files and _carried_over(relative):
             files[target / relative] = path.read_bytes()  # images, templates, …
     write_all(files)
     summary = [f"Nuovo progetto {target} per il {new}, da {root.name} ({old}):",
-               f"  {len(loaded.schemas)} tabelle, {len(loaded.narratives)} testi in bozza; "
-               f"colonne e titoli: {old - 1} → {new - 1}, {old} → {new}"]
+               f"  {len(loaded.schemas)} tabelle, {len(loaded.narratives)} testi in bozza; l'anno avanza di "
+               f"{new - old} in titoli, etichette e nomi di colonna ({old} → {new})"]
     summary += roller.lines
     summary.append(f"Poi: `reportgen check {target}` elenca le cifre e i testi da completare.")
     return RollForward(target, new, sorted(files), summary)

@@ -135,6 +135,8 @@ def test_rollforward_yaml_decides_where_the_schema_is_ambiguous(tmp_path):
             """,
         "data/kpi.csv": "id;obiettivo;consuntivo;precedente\ndeflusso;1,013;1,048;0,998\n",
         "rollforward.yaml": "keep: [kpi.obiettivo]\nprevious: {kpi.precedente: consuntivo}\n",
+        "assets/logo.png": b"\x89PNG not really",
+        "output/comune-2024.pdf": b"%PDF last year's",
     })
     run = CliRunner().invoke(main, ["new", str(tmp_path / "comune-2026"), "--from", str(source), "--year", "2025"])
     assert run.exit_code == 0, run.output
@@ -145,6 +147,8 @@ def test_rollforward_yaml_decides_where_the_schema_is_ambiguous(tmp_path):
     assert result.figure("kpi.deflusso.precedente").value == Decimal("1.048")  # last year's consuntivo
     assert result.figure("kpi.deflusso.consuntivo").value is None
     assert load_project(tmp_path / "comune-2026").config.section("risultati").title == "Risultati 2025"
+    made = sorted(p.relative_to(tmp_path / "comune-2026").as_posix() for p in (tmp_path / "comune-2026").rglob("*.*"))
+    assert made == ["assets/logo.png", "data/kpi.csv", "data/kpi.schema.yaml", "report.yaml"]  # no outputs
 
 
 def test_rollforward_yaml_naming_an_unknown_column_is_one_line_and_nothing_written(sample_copy, tmp_path):
