@@ -291,8 +291,9 @@ class _Roller:
                     cells.append(self._figure_text(table_id, row.id, column.name, column.type, mark))
                 elif role == "keep":
                     cells.append(value_text(self.ref(value) if isinstance(value, Ref) else value, column.type, mark))
-                elif role == "previous":
-                    cells.append(self._figure_text(table_id, row.id, source, column.type, mark) if source else "")
+                elif role == "previous":  # last year's results are the previous year's only one year on
+                    cells.append(self._figure_text(table_id, row.id, source, column.type, mark)
+                                 if source and self.years.new == self.years.old + 1 else "")
                 elif isinstance(value, Ref) and self.ref_is_current(self.ref(value)):
                     cells.append(str(self.ref(value)))
                 else:
