@@ -223,7 +223,11 @@ def export_command(project: Path, out: Path, quiet: bool) -> None:
 
 @main.command()
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
-def check(project: Path) -> None:
+@click.option("--todo/--no-todo", "with_todo", default=None,
+              help="Also list what a draft still needs, by section: empty cells (table, row, column), texts "
+                   "marked as draft, charts without data. Default: when a text is marked as draft "
+                   "(a project made by 'reportgen new --from').")
+def check(project: Path, with_todo: bool | None) -> None:
     """Check that PROJECT is ready for the OIV's validation, before the OIV does.
 
     One line per finding, with its file (and row, column or key): parts of the DFP guidelines
@@ -237,9 +241,16 @@ def check(project: Path) -> None:
     """
     from .readiness import check_project
 
-    report = _run(lambda: check_project(project))
+    report = _run(lambda: check_project(project, with_todo))
     for finding in report.findings:
         click.echo(str(finding))
+    if report.todo:
+        items = sum(len(found) for _, found in report.todo)
+        click.echo(f"Da completare (bozza): {items} voci in {len(report.todo)} sezioni")
+        for section, found in report.todo:
+            click.echo(section)
+            for finding in found:
+                click.echo(f"  {finding}")
     count = len(report.findings)
     click.echo(f"{count} finding{'s' if count != 1 else ''}." if count else "No findings.", err=True)
     sys.exit(report.exit_code)
@@ -322,6 +333,95 @@ def diff(projects: tuple[Path, ...], revisions: tuple[str, ...], html_file: Path
 
         write_atomic(json_file, json.dumps(report.to_json(), indent=1, ensure_ascii=False).encode("utf-8"))
     sys.exit(report.exit_code)
+
+
+# -- Authoring (issue 16): messages in Italian, for the office staff who use these commands ------
+
+
+def _run_it(action):
+    """:func:`_run` with the user's errors in Italian: one line each, then exit 2."""
+    def italian():
+        try:
+            return action()
+        except (InputErrors, InputError) as exc:
+            errors = exc.errors if isinstance(exc, InputErrors) else [exc]
+            for error in errors:
+                click.echo(f"errore: {error}", err=True)
+            count = len(errors)
+            click.echo(f"{count} problem{'i' if count != 1 else 'a'}: nessun file è stato modificato.", err=True)
+            sys.exit(2)
+    return _run(italian)
+
+
+@main.command("new")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--from", "source", type=click.Path(file_okay=False, path_type=Path), metavar="PROGETTO",
+              help="Il progetto dell'anno scorso: stesse sezioni, tabelle, grafici e testi, l'anno che avanza.")
+@click.option("--year", type=click.IntRange(1900, 2999), help="L'anno della nuova Relazione (default: l'anno dopo).")
+def new_command(target: Path, source: Path | None, year: int | None) -> None:
+    """Crea un nuovo progetto in TARGET (una cartella nuova o vuota).
+
+    Con --from PROGETTO: la Relazione dell'anno dopo. L'anno avanza in titoli, etichette e nomi
+    di colonna; le colonne dell'anno precedente ricevono i consuntivi dell'anno scorso; le cifre
+    dell'anno sono vuote (stampate "n.d."); i testi restano, segnati come bozza. Si compila
+    subito; 'reportgen check TARGET' elenca cosa manca. Senza --from: un progetto minimo con una
+    tabella, un grafico e un testo, ogni chiave spiegata nei commenti.
+    """
+    from .api import new_project
+
+    for line in _run_it(lambda: new_project(target, source, year)):
+        click.echo(line)
+
+
+@main.command("workbook")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--owner", metavar="NOME", help="Solo le tabelle di questa struttura (owner: nello schema).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.xlsx",
+              help="Il file da scrivere. Default: NOME-dati.xlsx (NOME-OWNER-dati.xlsx con --owner).")
+@click.option("--due", metavar="DATA", help="Entro quando restituirlo compilato (scritto nel foglio Istruzioni).")
+def workbook_command(project: Path, owner: str | None, out: Path | None, due: str | None) -> None:
+    """Scrive la cartella di lavoro Excel da far compilare: un foglio per tabella, con etichette
+    e unità, i valori già noti, le celle da compilare in giallo, elenchi per polarità e scelte,
+    formati numerici italiani e un foglio di istruzioni. Le colonne calcolate non ci sono: le
+    calcola reportgen. Si rilegge con 'reportgen collect'.
+    """
+    from .api import write_workbook
+
+    for line in _run_it(lambda: write_workbook(project, out, owner, due)):
+        click.echo(line)
+
+
+@main.command("collect")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def collect_command(project: Path, workbooks: tuple[Path, ...]) -> None:
+    """Riporta nel progetto i dati delle cartelle di lavoro compilate (scritte da 'reportgen
+    workbook'). Ogni cella è controllata come nella compilazione della Relazione; ogni problema
+    è una riga con cartella, foglio e cella, e in quel caso nessun file cambia (uscita 2).
+    Altrimenti i file CSV cambiati sono sostituiti e si elencano le cifre cambiate.
+    """
+    from .api import collect_workbooks
+
+    for line in _run_it(lambda: collect_workbooks(project, workbooks)):
+        click.echo(line)
+
+
+@main.command("init")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--from-workbook", "workbook", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE.xlsx", help="La cartella di lavoro da cui partire.")
+@click.option("--year", type=click.IntRange(1900, 2999),
+              help="L'anno della Relazione (default: l'anno più citato nelle intestazioni).")
+def init_command(target: Path, workbook: Path, year: int | None) -> None:
+    """Crea un progetto in TARGET da una cartella di lavoro esistente: una tabella e una sezione
+    per foglio; tipi, unità e decimali ricavati da celle e formati numerici; righe «Totale»
+    riconosciute (il totale lo calcola reportgen, il valore stampato diventa un controllo);
+    identificativi ricavati dalle etichette. Stampa cosa ha ricavato e cosa no.
+    """
+    from .api import init_from_workbook
+
+    for line in _run_it(lambda: init_from_workbook(target, workbook, year)):
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

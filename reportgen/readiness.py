@@ -25,7 +25,7 @@ document (``document: abstract``) only the figures are checked. Nothing here rea
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import formatter_for
@@ -57,10 +57,11 @@ class Finding:
 class ReadinessReport:
     project: Path
     findings: list[Finding]
+    todo: list[tuple[str, list[Finding]]] = field(default_factory=list)  # a draft's to-do list, by section
 
     @property
     def ready(self) -> bool:
-        return not self.findings
+        return not self.findings and not self.todo
 
     @property
     def exit_code(self) -> int:
@@ -72,11 +73,14 @@ def deadline(year: int) -> _dt.date:
     return _dt.date(year + 1, 6, 30)
 
 
-def check_project(project: str | Path) -> ReadinessReport:
+def check_project(project: str | Path, with_todo: bool | None = None) -> ReadinessReport:
     """Load, validate and compute a project, then list its findings. Raises
-    :class:`~reportgen.errors.InputErrors` when the project itself is invalid."""
+    :class:`~reportgen.errors.InputErrors` when the project itself is invalid. ``with_todo``
+    adds the to-do list (:func:`todo`); by default, when the project is a draft (:func:`is_draft`)."""
     compiled = compile_project(project, content=False)
-    return ReadinessReport(Path(project), findings(compiled.loaded, compiled.result))
+    loaded, result = compiled.loaded, compiled.result
+    listed = todo(loaded, result) if (is_draft(loaded) if with_todo is None else with_todo) else []
+    return ReadinessReport(Path(project), findings(loaded, result), listed)
 
 
 def findings(loaded: LoadedProject, result: EngineResult) -> list[Finding]:
@@ -182,4 +186,92 @@ def _check_values(loaded: LoadedProject, checks: list[CheckResult]) -> list[Find
     return found
 
 
-__all__ = ["Finding", "ReadinessReport", "check_project", "deadline", "findings"]
+
+
+# -- The to-do list of a draft (``reportgen check`` on a rolled-forward project) ---------------
+#
+# Separate from the findings above: a draft is not yet meant for the OIV, and what it lacks is
+# the year's own work – figures still empty, texts still last year's, charts with nothing to
+# draw. Each item is a Finding with its own code, listed under the section that shows it.
+
+def is_draft(loaded: LoadedProject) -> bool:
+    """Whether a narrative still carries the draft marker of ``reportgen new --from``."""
+    from .authoring.rollforward import DRAFT_MARKER
+
+    return any(line.startswith(DRAFT_MARKER) for n in loaded.narratives.values() for line in n.text.splitlines())
+
+
+def _short(text: object, width: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def todo(loaded: LoadedProject, result: EngineResult) -> list[tuple[str, list[Finding]]]:
+    """What is still to do, grouped by section (number and title, in report order): each empty
+    input cell of a numeric column (``empty-cell``: table, row, column), each narrative still
+    marked as a draft (``draft-text``), each chart without any figure (``chart-no-data``).
+    Tables no section shows come last, under "(tabelle non mostrate)"."""
+    from .authoring.rollforward import DRAFT_MARKER
+    from .content import build_report
+    from .content.model import ChartBlock, KpiBlock, TableBlock, TextBlock
+
+    report = build_report(loaded, result)
+    groups: list[tuple[str, list[Finding]]] = []
+    listed: set[str] = set()
+
+    def cells(table_id: str) -> list[Finding]:
+        if table_id in listed or table_id not in loaded.tables:
+            return []
+        listed.add(table_id)
+        table = loaded.tables[table_id]
+        schema = table.schema
+        found = []
+        for row in table.rows:
+            label = row.cells.get(schema.label_column) if schema.label_column else None
+            named = f"'{_short(label)}' ({row.id})" if label not in (None, "") and str(label) != row.id else row.id
+            for column in schema.input_columns:
+                if column.numeric and row.cells.get(column.name) is None:
+                    found.append(Finding(
+                        "empty-cell", f"da compilare: tabella '{_short(schema.title)}' ({table_id}), riga {named}, "
+                                      f"colonna '{column.label}' ({column.name})",
+                        Location(table.file or schema.schema_file, table.sheet, row.number, column.name)))
+        return found
+
+    def walk(section) -> None:
+        found: list[Finding] = []
+        for block in section.blocks:
+            if isinstance(block, TextBlock):
+                source = loaded.narratives.get(block.narrative.file)
+                for number, line in enumerate(source.text.splitlines() if source else (), 1):
+                    if line.startswith(DRAFT_MARKER):
+                        found.append(Finding("draft-text", "testo in bozza: aggiornarlo e cancellare la riga "
+                                                           f"«{DRAFT_MARKER}»", Location(source.file, line=number)))
+            elif isinstance(block, TableBlock):
+                found += cells(block.table)
+            elif isinstance(block, ChartBlock):
+                spec = block.spec
+                if all(v is None for s in spec.series for v in spec.values(s)):
+                    found.append(Finding("chart-no-data", f"grafico senza dati: '{_short(spec.title)}'",
+                                         Location(REPORT_YAML)))
+                for series in spec.series:
+                    for figure in series.figures:
+                        if figure is not None:
+                            table_id = figure.id.split(".")[0]
+                            found += cells(table_id)
+            elif isinstance(block, KpiBlock):
+                for item in block.items:
+                    found += cells(item.figure.id.split(".")[0])
+        if found:
+            groups.append((f"{section.number} {section.title}", found))
+        for child in section.children:
+            walk(child)
+
+    for section in report.sections:
+        walk(section)
+    rest = [f for table_id in sorted(loaded.tables) for f in cells(table_id)]
+    if rest:
+        groups.append(("(tabelle non mostrate)", rest))
+    return groups
+
+
+__all__ = ["Finding", "ReadinessReport", "check_project", "deadline", "findings", "is_draft", "todo"]

@@ -244,7 +244,14 @@ def figure(spec: ChartSpec, style: ChartStyle):
     width = (PIE_SIZES if spec.kind in ("pie", "donut") else SIZES)[spec.size][0]
     with plt.rc_context(_rc(style)):
         fig = plt.figure(figsize=(width, _height(spec)), layout="constrained")
-        BUILDERS[spec.kind](spec, style, fig)
+        values = [v for s in spec.series for v in spec.values(s) if v is not None]
+        if not values or spec.kind in ("pie", "donut") and not any(v > 0 for v in values):
+            ax = fig.add_subplot(1, 1, 1)  # a draft's chart before its data: said, not drawn empty
+            _title(ax, spec)
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "n.d. – dati non ancora disponibili", ha="center", va="center", transform=ax.transAxes)
+        else:
+            BUILDERS[spec.kind](spec, style, fig)
     return fig
 
 

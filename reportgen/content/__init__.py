@@ -20,7 +20,7 @@ __all__ = ["build_report", "Report", "Section", "TableBlock", "TextBlock", "KpiB
 
 def formatter_for(config: ProjectConfig) -> Formatter:
     return Formatter(NumberStyle(locale=config.locale, percent_space=config.percent_space,
-                                 currency_position=config.currency_position))
+                                 currency_position=config.currency_position, missing=config.missing))
 
 
 def _section(config: SectionConfig, numbers: dict[str, str], loaded: LoadedProject, result: EngineResult,

@@ -136,6 +136,7 @@ class ProjectConfig:
     open_data_url: str | None = None  # where the open data are published (open_data.url), for the colophon
     numbering: tuple[str, ...] = K.STYLE.default("numbering")  # style.numbering: a style per level of sections
     protocol: str | None = None  # the document's protocol number
+    missing: str = K.STYLE.default("missing")  # what a figure without a value prints (style.missing)
 
     def walk(self):
         for section in self.sections:
@@ -312,6 +313,7 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
     percent_space = style.boolean("percent_space", K.STYLE.default("percent_space"))
     currency_position = _choice(style, "currency_position", K.STYLE, "expected 'prefix' or 'suffix'")
     theme = _parse_theme(style, root)
+    missing = style.line("missing", K.STYLE.default("missing"))
     numbering = style.names("numbering", K.STYLE.default("numbering"))
     for value in numbering:
         if value not in K.NUMBERING_STYLES:
@@ -371,6 +373,7 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
         open_data_url=open_data_url,
         numbering=tuple(numbering) or K.STYLE.default("numbering"),
         protocol=spec.line("protocol", K.REPORT.default("protocol")),
+        missing=missing,
     )
     spec.reject_unknown(K.REPORT.names)
     check_outputs(config, config.outputs, errors)

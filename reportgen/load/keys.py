@@ -146,6 +146,8 @@ STYLE = _group(
     Key("logo", "path", "a picture inside the project, shown on the cover", None, "assets/logo.png"),
     Key("pptx_template", "path", "a corporate .pptx inside the project: the deck uses its masters and layouts",
         None, "assets/modello.pptx"),
+    Key("missing", "line", "what a figure without a value prints (a rolled-forward draft: `n.d.`, visibly "
+        "still to fill in)", "–", '"n.d."'),
     Key("numbering", "names", "the numbering style of each level of sections, the last repeated below it: "
         + _one_of(NUMBERING_STYLES) + "; decimal levels join (`1.2`) below a Parte", ("decimal",),
         "[parte, decimal, decimal]"),
@@ -313,6 +315,8 @@ SCHEMA = _group(
         "adds one to its row", ()),
     Key("fonte", "line", "where the data come from, printed `Fonte: …` under the table", None,
         "Direzione centrale Risorse umane"),
+    Key("owner", "line", "the directorate that supplies the table: `reportgen workbook --owner` gives it only "
+        "its tables", None, "DC Risorse umane"),
     file="data/ID.schema.yaml",
 )
 
