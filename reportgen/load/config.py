@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ErrorCollector, InputErrors, Location
+from .files import MAX_YAML_BYTES, check_input
 from .values import CellError, Ref, parse_ref
 from .yamlspec import Spec, read_yaml
 
@@ -410,6 +411,8 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
         errors.add("is not a folder", Location(str(root)))
         errors.raise_if_any()
     before = len(errors.errors)
+    if not check_input(root, root / "report.yaml", "report.yaml", errors, MAX_YAML_BYTES, missing_ok=True):
+        raise InputErrors(errors.errors)  # a link leaving the project, a folder, a FIFO: never opened
     data = read_yaml(root / "report.yaml", "report.yaml", errors)
     if len(errors.errors) > before:  # unreadable: every key would be reported missing, which is noise
         raise InputErrors(errors.errors)
