@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,7 +153,7 @@ def read_xlsx(path: Path, display: str, sheet: str | None, errors: ErrorCollecto
               header_rows: int = 1, root: Path | None = None) -> RawTable | None:
     from openpyxl import load_workbook  # imported lazily: loading openpyxl costs ~0.2 s
 
-    from .xlsx_sheet import check_package, read_extras
+    from .xlsx_sheet import check_package
 
     data = _read(path, display, errors, root)
     if data is None:
@@ -168,42 +169,57 @@ def read_xlsx(path: Path, display: str, sheet: str | None, errors: ErrorCollecto
         errors.add(f"cannot be read as an XLSX workbook ({exc.__class__.__name__})", Location(display))
         return None
     try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            errors.add(f"has no sheet '{sheet}'; sheets: {', '.join(workbook.sheetnames)}", Location(display))
-            return None
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        name = worksheet.title
-        extras = read_extras(package, name)
-        headers: list[list[Any]] = []
-        header_numbers: list[int] = []
-        table: RawTable | None = None
-        hidden = 0
-        for number, cells in enumerate(worksheet.iter_rows(), start=1):
-            values = [cell.value for cell in cells]
-            if number in extras.hidden_rows:  # what the user sees is what is read
-                hidden += any(not is_blank(v) for v in values)
-                continue
-            if all(is_blank(v) for v in values):
-                continue
-            if len(headers) < header_rows:
-                headers.append(values)
-                header_numbers.append(number)
-                if len(headers) == header_rows:
-                    merged = [(c1, r1 - header_numbers[0] + 1, c2, r2 - header_numbers[0] + 1)
-                              for c1, r1, c2, r2 in extras.merged if r1 <= number and r2 >= header_numbers[0]]
-                    table = RawTable(display, name, combine_headers(headers, merged or None), number)
-            else:
-                formats = [getattr(cell, "number_format", None) for cell in cells]
-                unsaved = {c - 1 for r, c in extras.formulas_without_value if r == number}
-                table.rows.append(RawRow(number, values, formats, unsaved))
-        if table is None:
-            errors.add("is empty: expected a header row and data rows" if not headers else
-                       f"has fewer than the {header_rows} header rows its schema declares", Location(display, name))
-        else:
-            table.hidden_rows = hidden
-        return table
+        return _read_sheet(workbook, display, sheet, errors, header_rows, package)
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError, zipfile.BadZipFile, EOFError) as exc:
+        # openpyxl reads the sheet as it is iterated: a damaged part shows only now
+        errors.add(f"cannot be read as an XLSX workbook ({exc.__class__.__name__}: {str(exc)[:200]})",
+                   Location(display))
+        return None
     finally:
         workbook.close()
+
+
+def _read_sheet(workbook, display: str, sheet: str | None, errors: ErrorCollector, header_rows: int,
+                package) -> RawTable | None:
+    from .xlsx_sheet import read_extras
+
+    if not workbook.worksheets:
+        errors.add("has no sheet", Location(display))
+        return None
+    if sheet is not None and sheet not in workbook.sheetnames:
+        errors.add(f"has no sheet '{sheet}'; sheets: {', '.join(workbook.sheetnames)}", Location(display))
+        return None
+    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    name = worksheet.title
+    extras = read_extras(package, name)
+    headers: list[list[Any]] = []
+    header_numbers: list[int] = []
+    table: RawTable | None = None
+    hidden = 0
+    for number, cells in enumerate(worksheet.iter_rows(), start=1):
+        values = [cell.value for cell in cells]
+        if number in extras.hidden_rows:  # what the user sees is what is read
+            hidden += any(not is_blank(v) for v in values)
+            continue
+        if all(is_blank(v) for v in values):
+            continue
+        if len(headers) < header_rows:
+            headers.append(values)
+            header_numbers.append(number)
+            if len(headers) == header_rows:
+                merged = [(c1, r1 - header_numbers[0] + 1, c2, r2 - header_numbers[0] + 1)
+                          for c1, r1, c2, r2 in extras.merged if r1 <= number and r2 >= header_numbers[0]]
+                table = RawTable(display, name, combine_headers(headers, merged or None), number)
+        else:
+            formats = [getattr(cell, "number_format", None) for cell in cells]
+            unsaved = {c - 1 for r, c in extras.formulas_without_value if r == number}
+            table.rows.append(RawRow(number, values, formats, unsaved))
+    if table is None:
+        errors.add("is empty: expected a header row and data rows" if not headers else
+                   f"has fewer than the {header_rows} header rows its schema declares", Location(display, name))
+    else:
+        table.hidden_rows = hidden
+    return table
 
 
 def read_table_file(path: Path, display: str, sheet: str | None, errors: ErrorCollector,
