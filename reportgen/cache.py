@@ -108,8 +108,11 @@ class BuildCache:
         if self.folder is None:
             return
         meta = meta or {}
+        data_path = self._path(kind, key, ".bin")
+        if data_path.parent.exists() and not self._inside(data_path):
+            return  # a folder of the cache linked elsewhere: nothing is written through it
         try:
-            write_atomic(self._path(kind, key, ".bin"), data, durable=False)
+            write_atomic(data_path, data, durable=False)
             # the metadata goes last: an entry counts only once its data is complete
             sealed = {**meta, "size": len(data), "sha256": _seal(kind, key, data, meta)}
             write_atomic(self._path(kind, key, ".json"), json.dumps(sealed, sort_keys=True).encode("utf-8"),
@@ -123,6 +126,8 @@ class BuildCache:
             return
         entries = []
         for meta_path in self.folder.glob("*/*/*.json"):
+            if not self._inside(meta_path):
+                continue  # never removes anything through a link
             data_path = meta_path.with_suffix(".bin")
             try:
                 size = meta_path.stat().st_size + (data_path.stat().st_size if data_path.exists() else 0)
