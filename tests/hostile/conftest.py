@@ -140,7 +140,8 @@ class Hostile:
                 outside.append(f"{name} -> {real}")
         assert not outside, f"opened outside the project: {outside[:10]}"
 
-    def assert_safe(self, run: Run, names: tuple[str, ...] = (), ok: bool | None = None) -> None:
+    def assert_safe(self, run: Run, names: tuple[str, ...] = (), ok: bool | None = None,
+                    package: Path = ROOT) -> None:
         """Exit 0 (nothing of the secret in the outputs) or exit 2 with error lines, one
         naming one of ``names``; never a traceback; nothing opened outside."""
         assert "Traceback" not in run.stderr, run.stderr[-3000:]
@@ -156,7 +157,7 @@ class Hostile:
             for path in self.out.glob("*") if self.out.is_dir() else ():
                 if path.is_file():
                     assert SECRET not in output_text(path)
-        self.assert_contained(run)
+        self.assert_contained(run, package)
 
 
 def output_text(path: Path) -> str:
