@@ -307,13 +307,20 @@ class NarrativeRenderer:
                 if child.type != "image":
                     continue
                 source = str(child.attrs.get("src", ""))
-                parsed = urlparse(source)
-                inside = self.root is not None and not parsed.scheme and not source.startswith("/") and \
-                    (self.root / unquote(parsed.path)).resolve().is_relative_to(self.root.resolve())
+                line = token.map[0] + 1 if token.map else None
+                shown = source if len(source) <= 200 else source[:200] + "…"
+                try:
+                    parsed = urlparse(source)
+                    inside = self.root is not None and not parsed.scheme and not source.startswith("/") and \
+                        (self.root / unquote(parsed.path)).resolve().is_relative_to(self.root.resolve())
+                except (ValueError, OSError):  # a NUL, a name longer than the system allows
+                    raise InputError(f"image '{shown}': not a valid file name", Location(file, line=line)) from None
                 if not inside:
-                    line = token.map[0] + 1 if token.map else None
-                    raise InputError(f"image '{source}': only images inside the project folder can be shown",
+                    raise InputError(f"image '{shown}': only images inside the project folder can be shown",
                                      Location(file, line=line))
+                name = unquote(parsed.path)
+                if len(name) > 1000 or "\0" in name or any(len(part.encode()) > 255 for part in name.split("/")):
+                    raise InputError(f"image '{shown}': not a valid file name", Location(file, line=line))
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,10 @@ REFUSED = {
     "recursive-loop": "{% for i in [1] recursive %}{{ loop([1]) }}{% endfor %}",
     "dunder": "{{ ''.__class__.__mro__ }}",
     "include": "{% include 'report.yaml' %}",
+    "image-nul": "![x](img/a%00.png)",
+    "image-5000-characters": "![x](" + "a" * 5000 + ".png)",
+    "image-long-path": "![x](" + "abcdefgh/" * 120 + "x.png)",
+    "image-outside-encoded": "![x](%2e%2e/%2e%2e/etc/passwd)",
     "import": "{% import 'report.yaml' as r %}",
 }
 
@@ -91,3 +95,28 @@ def test_narrative_within_the_limits_is_built(hostile, case):
     text = output_text(hostile.out / "p.pdf")
     assert expected in text
     assert not re.search(r"0x[0-9a-f]{6,}", text)
+
+
+@pytest.mark.parametrize("name", ["a" * 300 + ".png", "img/" + "b" * 250 + ".png", "img/ä%20b.png"])
+def test_odd_image_names_end_well(hostile, name):
+    hostile.make(narrative=f"Testo.\n\n![x]({name})\n")
+    hostile.assert_safe(hostile.build(timeout=40), (FILE,))
+
+
+FILE_URLS = ["file:///etc/passwd", "(file:///etc/passwd)", "file://{secret}", "file://{secret}?x=1"]
+
+
+@pytest.mark.xfail(strict=True, reason="the pipeline must key pages with digest.url_digest (issue 20, item 3): "
+                                       "until its caller changes, the digest still reads file:// targets")
+@pytest.mark.parametrize("where", ["narrative", "data-cell"])
+@pytest.mark.parametrize("url", FILE_URLS)
+def test_file_urls_in_text_are_never_read(hostile, url, where):
+    url = url.format(secret=hostile.secret.as_posix())
+    if where == "narrative":
+        hostile.make(narrative=f"Vedi {url} e anche `{url}`.\n")
+    else:
+        hostile.make(narrative="Deflusso: {{ kpi.deflusso.indicatore }}.\n")
+        csv = (hostile.project / "data" / "kpi.csv").read_text().replace("Indice di deflusso", url)
+        (hostile.project / "data" / "kpi.csv").write_text(csv)
+    run = hostile.build(timeout=40)
+    hostile.assert_safe(run, ok=True)
