@@ -85,7 +85,6 @@ class Hostile:
         self.secret = tmp_path / "outside" / "secret.txt"
         self.secret.parent.mkdir(parents=True, exist_ok=True)
         self.secret.write_text(f"{SECRET}\n", encoding="utf-8")
-        self.extra_allowed: list[Path] = []
 
     def make(self, narrative: str = "Deflusso: {{ kpi.deflusso.scostamento | pct }}.\n", csv: str = MINI_CSV,
              report: str = MINI_REPORT, schema: str = MINI_SCHEMA, extra: dict | None = None) -> Path:
@@ -122,9 +121,9 @@ class Hostile:
     def allowed(self, package: Path = ROOT) -> list[Path]:
         """Where a build may open files: the project, its output folder, reportgen's own code,
         templates and fonts, the Python installation, this run's caches (matplotlib, fontconfig)
-        and a few system files no project can choose (the MIME table, the time zone)."""
+        and a few system files no project can choose (the ``system`` prefixes of :meth:`assert_contained`)."""
         return [self.project.resolve(), self.out.resolve(), *(package / n for n in ("reportgen", "templates", "assets")),
-                *_python_places(), self.cache_home.resolve(), (self.tmp / "scratch").resolve(), *self.extra_allowed]
+                *_python_places(), self.cache_home.resolve(), (self.tmp / "scratch").resolve()]
 
     def assert_contained(self, run: Run, package: Path = ROOT) -> None:
         allowed = self.allowed(package)
