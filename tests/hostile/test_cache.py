@@ -110,6 +110,7 @@ TAMPERING = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", TAMPERING)
 def test_tampered_cache_changes_nothing(reference, tmp_path, cache_home, case):
     from tests.hostile.conftest import Hostile
