@@ -18,8 +18,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from jinja2 import nodes
-from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Macro, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -83,7 +82,7 @@ MAX_TEXT = 500_000  # characters of any text it builds, and of what it prints
 MAX_DEPTH = 25  # macros calling macros
 MAX_WORD = 1_000  # characters without a space (the longest Italian word has 29)
 MAX_POWER = 1_000  # the largest exponent of **
-_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
 # the filters a narrative has use for; the others can print memory addresses or build huge text
 KEPT_FILTERS = ("abs", "capitalize", "count", "d", "default", "first", "join", "last", "length", "lower", "round",
                 "title", "trim", "upper")

@@ -53,12 +53,11 @@ def inside(root: Path, relative: str) -> Path | None:
 
 def _data_file(root: Path, schema: TableSchema, errors: ErrorCollector) -> Path | None:
     if schema.file:
-        path = inside(root, schema.file)
-        if path is None or not os.path.lexists(root / schema.file):
+        # the file named, not where a link leads: a link is judged (and refused) by check_input
+        path = root / schema.file
+        if not Path(os.path.normpath(path)).is_relative_to(root) or not os.path.lexists(path):
             errors.add(f"data file '{schema.file}' not found in the project", Location(schema.schema_file))
             return None
-        # the file named, not where a link leads: the link is judged by check_input
-        path = root / schema.file
         return path if check_input(root, path, schema.file, errors) else None
     candidates = [root / "data" / f"{schema.id}{suffix}" for suffix in DATA_SUFFIXES]
     found = [p for p in candidates if os.path.lexists(p)]

@@ -21,9 +21,9 @@ from markupsafe import Markup
 from ..charts import RenderedChart
 from ..content.model import Report, Section
 from ..errors import InputError, Location
+from ..formatting import Formatter
 from ..load.files import MAX_YAML_BYTES as MAX_TEMPLATE_BYTES
 from ..load.files import checked_path
-from ..formatting import Formatter
 from ..resources import assets_dir, templates_dir
 from .common import FOLIOS, accessible_theme, cell_text, header_text, iso_date, tone
 
