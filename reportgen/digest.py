@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
+import stat
+import urllib.parse
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
 from functools import cache
@@ -69,8 +72,43 @@ def digest(*values, skip: frozenset[str] = NOT_PRINTED) -> str:
     return h.hexdigest()
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+MAX_FILE_BYTES = 1024 * 1024 * 1024  # far above any output or input; a sparse 3 GB file is not hashed
+
+
+def file_digest(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """SHA-256 of a regular file, read in chunks. A FIFO, a device or a folder raises
+    :class:`OSError` at once (never a wait on a FIFO's writer). A file larger than ``limit``,
+    which no stage reads (inputs stop at 50 MB), stands for its size and time: a sparse 3 GB
+    file costs no minute of hashing."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path}: not a regular file")
+        if info.st_size > limit:
+            return f"large:{info.st_size}:{info.st_mtime_ns}"
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def url_digest(url: str, allowed: tuple[Path, ...]) -> str:
+    """The digest of what a ``file:`` URL of a document names, for a cache key: ``missing``
+    unless it is a regular file inside one of the ``allowed`` folders (the project, the bundled
+    assets), the only files the renderer may read. Any ``file://`` text in a narrative or a
+    data cell reaches the HTML, so the URL decides nothing by itself: ``/etc/passwd`` or a
+    sparse 3 GB file is never opened."""
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        return "missing"
+    try:
+        path = Path(urllib.parse.unquote(parsed.path)).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return "missing"
+    if not any(path.is_relative_to(folder.resolve()) for folder in allowed):
+        return "missing"
+    try:
+        return file_digest(path)
+    except (OSError, ValueError):
+        return "missing"
 
 
 @cache

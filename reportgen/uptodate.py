@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 from .digest import bundled_digest, file_digest, tool_versions
@@ -20,7 +21,13 @@ from .output import write_atomic
 STATE_FOLDER = ".reportgen"
 
 
-def _project_files(root: Path, out: Path) -> list[Path]:
+MAX_PROJECT_FILES = 100_000  # a project has dozens; past this the fingerprint gives up (never skips a build)
+MAX_FILE_BYTES = 256 * 1024 * 1024  # larger than any input reportgen reads (50 MB)
+
+
+def _project_files(root: Path, out: Path) -> list[Path] | None:
+    """The files of the project, links included as links: os.walk never enters a linked
+    folder, so two links to ``.`` cost nothing. None when there are too many to be a project."""
     out = out.resolve()
     files = []
     for folder, dirs, names in os.walk(root):
@@ -29,18 +36,44 @@ def _project_files(root: Path, out: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__"
                          and (here / d).resolve() != out)
         files += [here / n for n in sorted(names) if not n.startswith(".")]
+        if len(files) > MAX_PROJECT_FILES:
+            return None
     return files
 
 
+def _file_print(path: Path, root: Path) -> bytes:
+    """What stands for one file in the fingerprint, read without following a link and
+    without waiting: a link is its target's name (what the build reads through it is
+    refused or is itself a project file, fingerprinted on its own), a FIFO or a device its
+    kind, a file too large to be an input its size and time."""
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            return b"link:" + os.fsencode(os.readlink(path))
+        if not stat.S_ISREG(info.st_mode):
+            return f"special:{stat.S_IFMT(info.st_mode)}".encode()
+        if info.st_size > MAX_FILE_BYTES:
+            return f"large:{info.st_size}:{info.st_mtime_ns}".encode()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the lstat
+                return b"special"
+            return b"file:" + hashlib.file_digest(handle, "sha256").digest()
+    except (OSError, ValueError):
+        return b"\0missing"
+
+
 def fingerprint(root: Path, out: Path, options: dict, extra_files: tuple[Path, ...] = ()) -> str:
+    """The fingerprint of everything a build reads; a unique value (never matched) when the
+    project folder cannot be fingerprinted."""
     h = hashlib.sha256()
     h.update(json.dumps({"options": options, "tool": tool_versions(), "bundled": bundled_digest(),
                          "epoch": os.environ.get("SOURCE_DATE_EPOCH")}, sort_keys=True).encode())
-    for path in [*_project_files(root, out), *extra_files]:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = b"\0missing"
+    files = _project_files(root, out)
+    if files is None:
+        return "unknown:" + os.urandom(16).hex()
+    for path in [*files, *extra_files]:
+        data = _file_print(path, root)
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
         h.update(f"{name}\0{len(data)}\0".encode() + data)
     return h.hexdigest()

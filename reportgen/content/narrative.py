@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Macro, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
 from markdown_it import MarkdownIt
 
 from ..engine import EngineResult, Figure, Row, Table
@@ -71,6 +74,120 @@ class TableView:
     __getitem__ = __getattr__
 
 
+# What a narrative may do, so that a file written by anyone can neither hang a build nor fill
+# its memory: nested loops over ``range``, ``'a' * 10**10``, a macro calling itself with its
+# argument doubled, a 300.000-character word that the layout engine then breaks into lines.
+MAX_STEPS = 200_000  # loop iterations and macro calls, over the whole narrative
+MAX_TEXT = 500_000  # characters of any text it builds, and of what it prints
+MAX_DEPTH = 25  # macros calling macros
+MAX_WORD = 1_000  # characters without a space (the longest Italian word has 29)
+MAX_POWER = 1_000  # the largest exponent of **
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+# the filters a narrative has use for; the others can print memory addresses or build huge text
+KEPT_FILTERS = ("abs", "capitalize", "count", "d", "default", "first", "join", "last", "length", "lower", "round",
+                "title", "trim", "upper")
+
+
+class NarrativeLimit(ReportgenError):
+    """A narrative went past one of the limits above."""
+
+
+def _environment_call(name: str, args: list, lineno: int) -> nodes.Call:
+    return nodes.Call(nodes.EnvironmentAttribute(name, lineno=lineno), args, [], None, None, lineno=lineno)
+
+
+class _Bounded(NodeTransformer):
+    """Every loop counts its steps and every ``~`` checks what it builds: the template is
+    rewritten before it is compiled, so there is no way around either."""
+
+    def visit_For(self, node: nodes.For) -> nodes.For:
+        node = self.generic_visit(node)
+        node.iter = _environment_call("counted", [node.iter], node.lineno)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Call:
+        node = self.generic_visit(node)
+        return _environment_call("joined", list(node.nodes), node.lineno)
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox with bounds on the work and the size of what a narrative makes. Calls are
+    limited to its own macros and ``range``/``dict``; methods of values cannot be called."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        for name in ("lipsum", "joiner", "cycler", "namespace"):  # no use in a report, and they print addresses
+            self.globals.pop(name, None)
+        self.filters = {name: self.filters[name] for name in KEPT_FILTERS}
+        self.tests = {name: test for name, test in self.tests.items() if name not in ("callable",)}
+        self.steps = 0
+        self.depth = 0
+
+    def _parse(self, source, name, filename):
+        return _Bounded().visit(super()._parse(source, name, filename))
+
+    def _step(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise NarrativeLimit(f"too much work: more than {MAX_STEPS} loop steps and macro calls")
+
+    def counted(self, iterable):
+        for item in iterable:
+            self._step()
+            yield item
+
+    def joined(self, *parts) -> str:
+        texts = [str(part) for part in parts]
+        _check_length(sum(map(len, texts)))
+        return "".join(texts)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - the names of Jinja's own signature
+        if __obj == __self.counted:
+            return __self.counted(*args)
+        if __obj == __self.joined:
+            return __self.joined(*args)
+        allowed = isinstance(__obj, Macro) or __obj is __self.globals.get("range") or __obj is dict
+        if not allowed:
+            raise SecurityError("only the narrative's own macros, range and dict can be called")
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, str | list | tuple):
+                _check_length(len(value))
+        __self._step()
+        __self.depth += 1
+        try:
+            if __self.depth > MAX_DEPTH:
+                raise NarrativeLimit(f"macros call each other more than {MAX_DEPTH} levels deep")
+            result = super().call(__context, __obj, *args, **kwargs)
+        finally:
+            __self.depth -= 1
+        if isinstance(result, str):
+            _check_length(len(result))
+        return result
+
+    def call_binop(self, context, operator: str, left, right):
+        sequences = (str, list, tuple)
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, sequences) and isinstance(times, int):
+                    _check_length(len(seq) * max(times, 0))
+        elif operator == "+":
+            if isinstance(left, sequences) and isinstance(right, sequences):
+                _check_length(len(left) + len(right))
+        elif operator == "**":
+            if isinstance(right, int | float | Decimal) and abs(right) > MAX_POWER:
+                raise NarrativeLimit(f"an exponent larger than {MAX_POWER}")
+        elif operator == "%" and isinstance(left, str):
+            raise SecurityError("'%' formatting of text is not available in a narrative")
+        return super().call_binop(context, operator, left, right)
+
+
+def _check_length(length: int) -> None:
+    if length > MAX_TEXT:
+        raise NarrativeLimit(f"a text longer than {MAX_TEXT} characters")
+
+
 class _SourceLoader(BaseLoader):
     """One in-memory source whose file name reaches the compiled code, so that errors raised
     while rendering can be traced back to a line of the narrative file."""
@@ -112,7 +229,7 @@ class NarrativeRenderer:
         self.markdown.disable(["link", "autolink"])
 
     def _environment(self, file: str, source: str) -> ImmutableSandboxedEnvironment:
-        env = ImmutableSandboxedEnvironment(
+        env = _Sandbox(
             loader=_SourceLoader(file, source),
             undefined=StrictUndefined,
             autoescape=False,  # the output is Markdown: values are Markdown-escaped in finalize
@@ -137,6 +254,10 @@ class NarrativeRenderer:
             return md_escape(self.formatter.figure(value))
         if isinstance(value, (TableView, RowView)):
             raise LookupProblem("a placeholder must name a figure: {{ table.row.column }}")
+        if isinstance(value, Undefined):
+            return str(value)  # StrictUndefined: raises, naming what is undefined
+        if not isinstance(value, str | int | float | Decimal):  # a function, a macro: its text names
+            raise LookupProblem("a placeholder must print a figure or text")  # a memory address
         return md_escape(str(value))
 
     def render(self, file: str, source: str, section_level: int = 0) -> RenderedNarrative:
@@ -145,7 +266,7 @@ class NarrativeRenderer:
         hierarchy never skips a level whatever the author wrote (# or ###)."""
         try:
             env = self._environment(file, source)
-            text = env.get_template(file).render(self.context)
+            text = _bounded_text(env.get_template(file).generate(self.context))
         except TemplateSyntaxError as exc:
             raise InputError(f"placeholder syntax: {exc.message}", Location(file, line=exc.lineno)) from None
         except SecurityError as exc:
@@ -162,9 +283,15 @@ class NarrativeRenderer:
             if match:
                 message = f"unknown table '{match.group(1)}' in a placeholder"
             raise InputError(message, Location(file, line=line)) from None
-        except (LookupProblem, TypeError, ValueError, ArithmeticError) as exc:
+        except (LookupProblem, NarrativeLimit, TypeError, ValueError, ArithmeticError) as exc:
             line = _template_line(exc.__traceback__, file)
             raise InputError(str(exc), Location(file, line=line)) from None
+        except RecursionError:
+            raise InputError("placeholders nested too deeply", Location(file)) from None
+        for written, long_word in ((True, _LONG_WORD.search(source)), (False, _LONG_WORD.search(text))):
+            if long_word:  # the line is known when the word was typed, not made by placeholders
+                line = source.count("\n", 0, long_word.start()) + 1 if written else None
+                raise InputError(f"a word of more than {MAX_WORD} characters: add spaces", Location(file, line=line))
         tokens = self.markdown.parse(text)
         self._check_images(file, tokens)
         _nest_headings(tokens, section_level)
@@ -179,13 +306,20 @@ class NarrativeRenderer:
                 if child.type != "image":
                     continue
                 source = str(child.attrs.get("src", ""))
-                parsed = urlparse(source)
-                inside = self.root is not None and not parsed.scheme and not source.startswith("/") and \
-                    (self.root / unquote(parsed.path)).resolve().is_relative_to(self.root.resolve())
+                line = token.map[0] + 1 if token.map else None
+                shown = source if len(source) <= 200 else source[:200] + "…"
+                try:
+                    parsed = urlparse(source)
+                    inside = self.root is not None and not parsed.scheme and not source.startswith("/") and \
+                        (self.root / unquote(parsed.path)).resolve().is_relative_to(self.root.resolve())
+                except (ValueError, OSError):  # a NUL, a name longer than the system allows
+                    raise InputError(f"image '{shown}': not a valid file name", Location(file, line=line)) from None
                 if not inside:
-                    line = token.map[0] + 1 if token.map else None
-                    raise InputError(f"image '{source}': only images inside the project folder can be shown",
+                    raise InputError(f"image '{shown}': only images inside the project folder can be shown",
                                      Location(file, line=line))
+                name = unquote(parsed.path)
+                if len(name) > 1000 or "\0" in name or any(len(part.encode()) > 255 for part in name.split("/")):
+                    raise InputError(f"image '{shown}': not a valid file name", Location(file, line=line))
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +354,15 @@ def _decimals(value: Any, decimals: int | None) -> int:
         return decimals
     own = getattr(value, "decimals", None)
     return 2 if own is None else own
+
+
+def _bounded_text(chunks) -> str:
+    parts, length = [], 0
+    for chunk in chunks:
+        length += len(chunk)
+        _check_length(length)
+        parts.append(chunk)
+    return "".join(parts)
 
 
 def _nest_headings(tokens, section_level: int) -> None:

@@ -7,13 +7,15 @@ found (configuration, schemas, data cells, missing narrative files) in one pass.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ErrorCollector, Location
+from ..errors import ErrorCollector, InputError, Location
 from ..perf import bulk_allocation
 from .blocks import check_references
 from .config import ProjectConfig, TextBlockConfig, load_project_config
+from .files import MAX_YAML_BYTES, check_input, read_project_text
 from .keys import SCHEMA_SUFFIX
 from .readers import read_table_file
 from .schema import TableSchema, parse_table_schema
@@ -45,13 +47,14 @@ def inside(root: Path, relative: str) -> Path | None:
 
 def _data_file(root: Path, schema: TableSchema, errors: ErrorCollector) -> Path | None:
     if schema.file:
-        path = inside(root, schema.file)
-        if path is None or not path.is_file():
+        # the file named, not where a link leads: a link is judged (and refused) by check_input
+        path = root / schema.file
+        if not Path(os.path.normpath(path)).is_relative_to(root) or not os.path.lexists(path):
             errors.add(f"data file '{schema.file}' not found in the project", Location(schema.schema_file))
             return None
-        return path
+        return path if check_input(root, path, schema.file, errors) else None
     candidates = [root / "data" / f"{schema.id}{suffix}" for suffix in DATA_SUFFIXES]
-    found = [p for p in candidates if p.is_file()]
+    found = [p for p in candidates if os.path.lexists(p)]
     if not found:
         errors.add(f"no data file: expected data/{schema.id}.csv or data/{schema.id}.xlsx",
                    Location(schema.schema_file))
@@ -60,7 +63,8 @@ def _data_file(root: Path, schema: TableSchema, errors: ErrorCollector) -> Path 
         names = " and ".join(p.name for p in found)
         errors.add(f"both {names} exist; keep one", Location(schema.schema_file))
         return None
-    return found[0]
+    display = found[0].relative_to(root).as_posix()
+    return found[0] if check_input(root, found[0], display, errors) else None
 
 
 def _check_references(config: ProjectConfig, schemas: dict[str, TableSchema],
@@ -82,6 +86,8 @@ def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
     data_dir = root / "data"
     for path in sorted(data_dir.glob(f"*{SCHEMA_SUFFIX}")) if data_dir.is_dir() else []:
         table_id = path.name[: -len(SCHEMA_SUFFIX)]
+        if not check_input(root, path, f"data/{path.name}", errors, MAX_YAML_BYTES):
+            continue
         schema = parse_table_schema(path, f"data/{path.name}", table_id, errors)
         if schema is not None:
             schemas[table_id] = schema
@@ -96,7 +102,7 @@ def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
         if path is None:
             continue
         display = path.relative_to(root).as_posix()
-        raw = read_table_file(path, display, schema.sheet, errors, schema.header_rows)
+        raw = read_table_file(path, display, schema.sheet, errors, schema.header_rows, root)
         if raw is None:
             continue
         if raw.hidden_rows:
@@ -115,12 +121,12 @@ def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
                 errors.add(f"section '{section.id}': '{block.file}' is outside the project folder",
                            Location("report.yaml"))
                 continue
-            if not path.is_file():
+            if not os.path.lexists(root / block.file):
                 continue  # reported by _check_references
-            try:
-                narratives[block.file] = Narrative(block.file, path.read_text(encoding="utf-8-sig"))
-            except UnicodeDecodeError:
-                errors.add("is not UTF-8 text", Location(block.file))
+            try:  # a FIFO or a huge file is refused, not waited on
+                narratives[block.file] = Narrative(block.file, read_project_text(root, root / block.file, block.file))
+            except InputError as exc:
+                errors.errors.append(exc)
                 narratives[block.file] = Narrative(block.file, "")
     if config_ok:
         _check_references(config, schemas, narratives, errors)

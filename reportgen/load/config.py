@@ -28,6 +28,7 @@ from .blocks import (  # noqa: F401 - the block configurations are part of the p
     parse_block,
     parse_figure_ref,
 )
+from .files import MAX_YAML_BYTES, check_input
 from .keys import CHART_KINDS, DEFAULT_PALETTE, DFP_PARTS, DOCUMENTS, FORMATS, PDF_PROFILES  # noqa: F401
 from .yamlspec import Spec, read_yaml
 
@@ -297,6 +298,8 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
         errors.add("is not a folder", Location(str(root)))
         errors.raise_if_any()
     before = len(errors.errors)
+    if not check_input(root, root / "report.yaml", "report.yaml", errors, MAX_YAML_BYTES, missing_ok=True):
+        raise InputErrors(errors.errors)  # a link leaving the project, a folder, a FIFO: never opened
     data = read_yaml(root / "report.yaml", "report.yaml", errors)
     if len(errors.errors) > before:  # unreadable: every key would be reported missing, which is noise
         raise InputErrors(errors.errors)

@@ -11,12 +11,15 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024  # a 100.000-row sheet is some 30 MB of XML
+MAX_ENTRIES = 10_000
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 _UNSAVED_FORMULAS = etree.XPath("m:c[m:f and not(normalize-space(m:v))]/@r",
                                 namespaces={"m": MAIN.strip("{}")})
@@ -54,7 +57,27 @@ def _sheet_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def read_extras(path: Path, sheet: str) -> SheetExtras:
+def check_package(package: BinaryIO) -> str | None:
+    """A problem with the workbook as a ZIP package, before anything is decompressed: the 50 MB
+    limit on the file says nothing of its content (3 MB of zeros inflate to 3 GB of XML).
+    Python's reader never inflates an entry past the size it declares, so the declared sizes
+    bound the work."""
+    try:
+        with zipfile.ZipFile(package) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None  # not a ZIP file: openpyxl says what it is not
+    finally:
+        package.seek(0)
+    if len(entries) > MAX_ENTRIES:
+        return f"cannot be read as an XLSX workbook (more than {MAX_ENTRIES} parts)"
+    if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
+        return (f"holds more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB once uncompressed: "
+                "not read (save the needed sheet alone, or as CSV)")
+    return None
+
+
+def read_extras(path: Path | BinaryIO, sheet: str) -> SheetExtras:
     extras = SheetExtras()
     try:
         with zipfile.ZipFile(path) as archive:
@@ -74,6 +97,6 @@ def read_extras(path: Path, sheet: str) -> SheetExtras:
                         (r1, c1), (r2, c2) = _cell(first), _cell(last or first)
                         extras.merged.append((c1, r1, c2, r2))
                     element.clear()
-    except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile):
+    except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError):
         pass  # an unusual package: the values themselves were read by openpyxl
     return extras

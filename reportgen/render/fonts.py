@@ -3,7 +3,9 @@
 Every piece of a document embeds its own subset of each font it uses. WeasyPrint subsets
 with the glyph ids of the original font retained, so the pieces' subsets can be replaced by
 one subset of the original (bundled) font holding the union of their glyphs: the file is as
-small as a single-pass one and each font appears once in the viewer's font list.
+small as a single-pass one and each font appears once in the viewer's font list. Every
+bundled font is subset here, even one used by a single piece, by fontTools with the bundled
+file's own timestamp: the bytes do not depend on the subsetter WeasyPrint used, nor on the day.
 """
 
 from __future__ import annotations
@@ -150,8 +152,8 @@ def merge_fonts(pdf: pikepdf.Pdf) -> None:
                 groups[str(font.BaseFont)][font.objgen] = font
     replacement: dict[tuple[int, int], object] = {}
     for fonts in groups.values():
-        if len(fonts) < 2:
-            continue
+        # a font used by one piece only is made again too: the subset WeasyPrint wrote depends
+        # on the subsetter it found (HarfBuzz, or fontTools, which dates it with the clock)
         members = list(fonts.values())
         descendants = [member.DescendantFonts[0] for member in members]
         source = _bundled_fonts().get(_program_name(descendants[0].FontDescriptor) or "")

@@ -9,10 +9,12 @@ is marked safe; every other value is escaped.
 from __future__ import annotations
 
 import base64
+import os
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -20,6 +22,8 @@ from ..charts import RenderedChart
 from ..content.model import Report, Section
 from ..errors import InputError, Location
 from ..formatting import Formatter
+from ..load.files import MAX_YAML_BYTES as MAX_TEMPLATE_BYTES
+from ..load.files import checked_path
 from ..resources import assets_dir, templates_dir
 from .common import FOLIOS, accessible_theme, cell_text, header_text, iso_date, tone
 
@@ -33,12 +37,38 @@ def css_string(value: object) -> Markup:
     return Markup(f'"{text}"')
 
 
+class ProjectLoader(FileSystemLoader):
+    """The project's own templates: like Jinja's file loader, but a template (or an included
+    file, or the folder holding it) that is a link leading out of the project, a FIFO or a
+    huge file is refused rather than read into the PDF."""
+
+    def __init__(self, project_root: Path):
+        super().__init__(str(project_root / "templates"))
+        self.project_root = project_root
+
+    def get_source(self, environment, template):
+        parts = split_template_path(template)  # refuses ".." itself
+        candidate = self.project_root / "templates" / Path(*parts) if parts else None
+        if candidate is not None and os.path.lexists(candidate):
+            checked_path(self.project_root, candidate, f"templates/{'/'.join(parts)}", MAX_TEMPLATE_BYTES)
+        return super().get_source(environment, template)
+
+
+def _own_files(folder: Path) -> tuple[str, ...]:
+    # os.walk does not enter linked folders: two links to "." cannot make it loop
+    found = []
+    for here, dirs, names in os.walk(folder):
+        dirs.sort()
+        found += [(Path(here) / name).relative_to(folder).as_posix() for name in [*dirs, *sorted(names)]]
+    return tuple(sorted(found))
+
+
 def environment(project_root: Path) -> SandboxedEnvironment:
     """The templates' environment, shared while the project's own templates stay the same
     files: compiled templates are kept (the preview rebuilds at every save), and Jinja
     reloads a template whose file changed."""
     own = project_root / "templates"
-    files = tuple(sorted(p.relative_to(own).as_posix() for p in own.rglob("*"))) if own.is_dir() else None
+    files = _own_files(own) if own.is_dir() else None
     return _environment(project_root.resolve(), files)
 
 
@@ -46,7 +76,7 @@ def environment(project_root: Path) -> SandboxedEnvironment:
 def _environment(project_root: Path, own_files: tuple[str, ...] | None) -> SandboxedEnvironment:
     loaders = []
     if own_files is not None:  # a file added or removed makes another environment
-        loaders.append(FileSystemLoader(str(project_root / "templates")))
+        loaders.append(ProjectLoader(project_root))
     loaders.append(FileSystemLoader(str(templates_dir())))
     env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True)

@@ -239,8 +239,7 @@ def merge_pieces(pieces: Sequence[PdfPiece], folio: Folio, colour: str, first_nu
         numbers += [None if i in unnumbered else first_number + start + i for i in range(piece.pages)]
         merger.add(pdf)
     merged = merger.finish()
-    if len(pieces) > 1:
-        merge_fonts(merged)
+    merge_fonts(merged)  # also alone: the one subset made the same way whatever WeasyPrint's subsetter
     add_page_numbers(merged, folio, colour, numbers, total if total is not None else first_number + len(numbers) - 1)
     add_header_scope(merged)
     if archival:

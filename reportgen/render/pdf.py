@@ -17,6 +17,8 @@ from pathlib import Path
 
 from ..resources import assets_dir
 
+MAX_RESOURCE_BYTES = 50 * 1024 * 1024  # an image of the project: the limit of every input
+
 
 def _fetcher_class():
     from weasyprint import URLFetcher
@@ -37,6 +39,10 @@ def _fetcher_class():
             path = Path(urllib.parse.unquote(parsed.path)).resolve()
             if not any(path.is_relative_to(root) for root in self.allowed):
                 raise ValueError(f"{path} is outside the project folder")
+            if path.exists() and not path.is_file():  # a FIFO would never end, a device never stop
+                raise ValueError(f"{path} is not a regular file")
+            if path.is_file() and path.stat().st_size > MAX_RESOURCE_BYTES:
+                raise ValueError(f"{path} is larger than {MAX_RESOURCE_BYTES // (1024 * 1024)} MB")
             return super().fetch(url, headers)
 
     return ProjectFetcher
@@ -105,6 +111,15 @@ def _stylesheet(css: str, project_root: Path, fetcher):
     return _STYLESHEETS[key]
 
 
+def _identifier(source: str, project_root: Path) -> bytes:
+    """The document identifier, from what the document says rather than where it was made:
+    the HTML holds the absolute paths of the project and of reportgen's fonts, which differ
+    between two clones or two CI runners building the same project."""
+    for folder, name in ((assets_dir(), "assets:"), (project_root, "project:")):
+        source = source.replace(folder.resolve().as_uri(), name)
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+
 def render_pdf(html: str, css: str, project_root: Path, variant: str | None = "pdf/ua-1") -> PdfPiece:
     """Lay out and write one HTML document as a PDF, tagged for accessibility (PDF/UA-1) by
     default. Pages are not numbered here: numbers are added when the pieces are merged."""
@@ -119,7 +134,7 @@ def render_pdf(html: str, css: str, project_root: Path, variant: str | None = "p
         document = HTML(string=html, base_url=project_root.resolve().as_uri() + "/", url_fetcher=fetcher)
         # An identifier derived from the content keeps the bytes identical between builds
         # of the same input (the default one is random).
-        identifier = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode("ascii")
+        identifier = _identifier(html + css, project_root)
         # always tagged: the archival variant (PDF/A-3u) does not ask for tags by itself
         options = {"pdf_identifier": identifier, "pdf_variant": variant, "pdf_tags": variant is not None}
         laid_out = document.render(stylesheets=[stylesheet], font_config=fonts, **options)
