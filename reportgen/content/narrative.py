@@ -10,6 +10,7 @@ paragraphs for the slides.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,6 +27,7 @@ from jinja2.visitor import NodeTransformer
 from markdown_it import MarkdownIt
 
 from ..engine import EngineResult, Figure, Row, Table
+from ..engine.figures import combine
 from ..errors import InputError, Location, ReportgenError
 from ..formatting import Formatter
 
@@ -236,21 +238,20 @@ class NarrativeRenderer:
             finalize=self._finalize,
             keep_trailing_newline=True,
         )
-        fmt = self.formatter
         env.filters.update({
-            "pct": lambda f, decimals=2: _Formatted(fmt.percent(_number(f), decimals, _signed(f))),
-            "num": lambda f, decimals=None: _Formatted(fmt.number(_number(f), _decimals(f, decimals), _signed(f))),
-            "int": lambda f: _Formatted(fmt.integer(_number(f), _signed(f))),
-            "eur": lambda f, decimals=2: _Formatted(fmt.euro(_number(f), decimals, signed=_signed(f))),
-            "abs": lambda f: _Modified(f, value=abs(_number(f)) if _number(f) is not None else None, signed=False),
-            "unsigned": lambda f: _Modified(f, signed=False),
+            "pct": lambda f, decimals=2: _Shown.of(f, "pct", decimals),
+            "num": lambda f, decimals=None: _Shown.of(f, "num", decimals),
+            "int": lambda f: _Shown.of(f, "int", None),
+            "eur": lambda f, decimals=2: _Shown.of(f, "eur", decimals),
+            "abs": lambda f: _modified(f, value=abs(_number(f)) if _number(f) is not None else None, signed=False),
+            "unsigned": lambda f: _modified(f, signed=False),
         })
         return env
 
     def _finalize(self, value: Any) -> str:
-        if isinstance(value, _Formatted):
-            return md_escape(value.text)
-        if isinstance(value, (Figure, _Modified)):
+        if isinstance(value, _Shown):
+            return md_escape(value.text(self.formatter))
+        if isinstance(value, Figure):
             return md_escape(self.formatter.figure(value))
         if isinstance(value, (TableView, RowView)):
             raise LookupProblem("a placeholder must name a figure: {{ table.row.column }}")
@@ -322,25 +323,77 @@ class NarrativeRenderer:
                     raise InputError(f"image '{shown}': not a valid file name", Location(file, line=line))
 
 
+def _figure_of(value: Any) -> Any:
+    return value.figure if isinstance(value, _Shown) else value
+
+
 @dataclass(frozen=True, slots=True)
-class _Formatted:
-    text: str
+class _Shown:
+    """A figure with the format a filter asked for (``pct``, ``num``, ``int``, ``eur``), printed
+    when the placeholder ends. Arithmetic goes on under the format, so ``{{ 100 - quota | pct }}``
+    (Jinja applies the filter first) is the remainder, printed as a percentage."""
+
+    figure: Any
+    style: str
+    decimals: int | None
+
+    @classmethod
+    def of(cls, value: Any, style: str, decimals: int | None) -> _Shown:
+        figure = _figure_of(value)
+        _number(figure)  # a format filter needs a figure
+        return cls(figure, style, decimals)
+
+    def text(self, fmt: Formatter) -> str:
+        value, signed = _number(self.figure), _signed(self.figure)
+        if self.style == "pct":
+            return fmt.percent(value, self.decimals, signed)
+        if self.style == "num":
+            return fmt.number(value, _decimals(self.figure, self.decimals), signed)
+        if self.style == "int":
+            return fmt.integer(value, signed)
+        return fmt.euro(value, self.decimals, signed=signed)
+
+    def _combined(self, other: Any, reflected: bool, operator: str) -> _Shown:
+        left, right = (_figure_of(other), self.figure) if reflected else (self.figure, _figure_of(other))
+        return _Shown(combine(left, right, operator), self.style, self.decimals)
+
+    def __add__(self, other):
+        return self._combined(other, False, "+")
+
+    def __radd__(self, other):
+        return self._combined(other, True, "+")
+
+    def __sub__(self, other):
+        return self._combined(other, False, "−")
+
+    def __rsub__(self, other):
+        return self._combined(other, True, "−")
+
+    def __mul__(self, other):
+        return self._combined(other, False, "×")
+
+    def __rmul__(self, other):
+        return self._combined(other, True, "×")
+
+    def __truediv__(self, other):
+        return self._combined(other, False, "/")
+
+    def __rtruediv__(self, other):
+        return self._combined(other, True, "/")
 
 
-class _Modified:
-    """A figure seen through ``abs`` or ``unsigned``: same figure, another value or sign."""
-
-    def __init__(self, figure: Any, value: Any = ..., signed: bool | None = None):
-        base = figure.figure if isinstance(figure, _Modified) else figure
-        self.figure = base
-        self.type = base.type
-        self.decimals = base.decimals
-        self.value = base.value if value is ... else value
-        self.signed = base.signed if signed is None else signed
+def _modified(figure: Any, signed: bool, **changes) -> Any:
+    """A figure seen through ``abs`` or ``unsigned``: the same figure, another value or sign
+    (still a figure: it can be formatted and computed with)."""
+    if isinstance(figure, _Shown):
+        return _Shown(_modified(figure.figure, signed, **changes), figure.style, figure.decimals)
+    if not isinstance(figure, Figure):
+        raise TypeError(f"a format filter needs a figure, not {figure!r}")
+    return dataclasses.replace(figure, signed=signed, **changes)
 
 
 def _number(value: Any):
-    if isinstance(value, (Figure, _Modified)):
+    if isinstance(value, Figure):
         return value.value
     raise TypeError(f"a format filter needs a figure, not {value!r}")
 
