@@ -111,22 +111,33 @@ def _fit_title(fig, spec: ChartSpec, target: Target) -> None:
     chars = _chars(target.widths[spec.size], target.title)
     for _ in range(8):
         render = layout.renderer(fig)
-        box = ax.title.get_window_extent(render)
+        title = ax._left_title  # where ``loc="left"`` puts it
+        box = title.get_window_extent(render)
         if box.x1 <= fig.bbox.x1 - 2 and box.x0 >= fig.bbox.x0:
             return
         chars = max(8, int(chars * 0.85))
-        ax.title.set_text(_wrap(spec.title, chars))
+        title.set_text(_wrap(spec.title, chars))
 
 
 def _legend(fig, handles, labels, target: Target, where: str = "lower center", columns: int | None = None):
-    """A legend outside the plot: the constrained layout keeps the plot clear of it."""
+    """A legend outside the plot: the constrained layout keeps the plot clear of it. Below the
+    plot it takes as many columns as its longest entry allows (measured)."""
     if not handles:
         return None
     width = fig.get_figwidth()
-    per_row = columns or max(1, min(len(handles), int(width / (target.text * 0.14 + 0.6))))
+    if columns is None:
+        probe = fig.text(0, 0, "", fontsize=target.text)
+        render = fig.canvas.get_renderer()
+        longest = 0.0
+        for label in labels:
+            probe.set_text(_wrap(label, _chars(width * 0.9, target.text)))
+            longest = max(longest, probe.get_window_extent(render).width / fig.dpi)
+        probe.remove()
+        entry = longest + target.text * 3.2 / 72  # the handle and the gaps around it
+        columns = max(1, min(len(handles), int(width * 0.95 / entry)))
     if where != "right center":  # below the plot: each entry's text wraps within its column
-        labels = [_wrap(label, _chars(width * 0.9 / per_row - 0.5, target.text)) for label in labels]
-    return fig.legend(handles, labels, loc=f"outside {where}", ncols=per_row, handlelength=1.4,
+        labels = [_wrap(label, _chars(width * 0.9 / columns - 0.4, target.text)) for label in labels]
+    return fig.legend(handles, labels, loc=f"outside {where}", ncols=columns, handlelength=1.4,
                       fontsize=target.text)
 
 
@@ -218,8 +229,16 @@ def _spread(fig, ax, notes) -> None:
             ys = [1.2 * math.sin(a) for _, a, _ in group]
             for i in range(1, len(ys)):  # bottom to top: each clears the one below it
                 ys[i] = max(ys[i], ys[i - 1] + (heights[i] + heights[i - 1]) / 2)
-            for (note, angle, _), y in zip(group, ys):
-                note.xyann = (note.xyann[0], y)
+            top = ax.get_ylim()[1] - (heights[-1] / 2 if heights else 0)
+            if ys and ys[-1] > top:  # past the top: top to bottom, each clears the one above it
+                ys[-1] = top
+                for i in range(len(ys) - 2, -1, -1):
+                    ys[i] = min(ys[i], ys[i + 1] - (heights[i] + heights[i + 1]) / 2)
+            for (note, angle, _), y, height in zip(group, ys, heights):
+                # clear of the circle at the height the label ended up at (its edge nearest the centre)
+                near = max(0.0, abs(y) - height / 2)
+                x = max(1.2 * abs(math.cos(angle)), math.sqrt(max(0.0, 1.1 ** 2 - near ** 2))) + 0.1
+                note.xyann = (side * x, y)
         # the plot grows to hold the outside labels: the title goes above the plot, not above them
         if not _hold_texts(fig, ax):
             return
