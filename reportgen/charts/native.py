@@ -35,6 +35,7 @@ CHART_TYPES = {
 }
 # [$€-410]: the euro sign, in the it-IT locale (LCID 0x410) for viewers that honour it
 NUMBER_FORMATS = {"percent": "0.00%", "euro": "[$€-410] #,##0.00", "integer": "#,##0", "decimal": "#,##0.00"}
+PAGE_TEXT = "#000000"  # a doughnut label moved out of its ring is printed on the slide's white
 LABEL_SIZE = 11  # points: value labels and legends
 SMALL_SLICE = 0.08
 STACK_LABEL_FROM = 0.05  # of the longest bar: a shorter stacked segment has no room for its label  # a doughnut slice under this share has its label moved out of the ring
@@ -93,15 +94,17 @@ def _unsigned_axis_ids(chart) -> None:
 
 
 def _write_label(data_label, text: str, font: str, colour: str | None = None, bold: bool = False) -> None:
-    """A value label written as text: what the PDF prints, whatever the viewer's locale."""
+    """A value label written as text: what the PDF prints, whatever the viewer's locale. Its
+    colour goes on the text and on the label's own defaults (what a viewer applies when the
+    text is edited)."""
     frame = data_label.text_frame
     frame.text = text
-    run = frame.paragraphs[0].runs[0]
-    run.font.size = Pt(LABEL_SIZE)
-    run.font.name = font
-    run.font.bold = bold
-    if colour is not None:
-        run.font.color.rgb = _rgb(colour)
+    for target in (frame.paragraphs[0].runs[0].font, data_label.font):
+        target.size = Pt(LABEL_SIZE)
+        target.name = font
+        target.bold = bold
+        if colour is not None:
+            target.color.rgb = _rgb(colour)
 
 
 def _hide_label(data_label) -> None:
@@ -197,6 +200,12 @@ def add_native_chart(slide, spec: ChartSpec, left: int, top: int, width: int, he
                 series.format.fill.solid()
                 series.format.fill.fore_color.rgb = _rgb(colour)
             on_fill = spec.kind == "stacked" and label_colour is not None  # labels inside the bars
+            if on_fill:  # the series' label defaults, for a label added in PowerPoint
+                own = series.data_labels
+                own.number_format = number_format
+                own.number_format_is_linked = False
+                own.show_value = True
+                own.font.color.rgb = _rgb(label_colour(colour))
             for point, figure in enumerate(spec.series[index].figures):
                 if figure is None or figure.number is None:
                     continue
@@ -249,8 +258,8 @@ def _round(spec: ChartSpec, plot, fmt: AxisFormat, palette, font: str, label_col
         label = points[index].data_label
         if spec.kind == "donut" and share >= SMALL_SLICE:
             _write_label(label, text, font, label_colour(colour) if label_colour else None, bold=True)
-        else:
-            _write_label(label, text, font)
+        else:  # on the page: the text colour of the page
+            _write_label(label, text, font, PAGE_TEXT if spec.kind == "donut" else None)
             if spec.kind == "donut":
                 _away_from_the_ring(label, middle, width, height, small)
                 small += 1
