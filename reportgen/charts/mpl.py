@@ -29,8 +29,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from ..content.chartspec import ChartSpec  # noqa: E402
 from ..render.common import WHITE, readable, text_on  # noqa: E402
 from ..resources import font_path  # noqa: E402
-from . import ChartStyle  # noqa: E402
-from . import layout  # noqa: E402
+from . import ChartStyle, layout  # noqa: E402
 from .axes import AxisFormat  # noqa: E402
 
 FONT = "Titillium Web"
@@ -177,7 +176,7 @@ def _pie(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
     for wedge, colour, (_category, value, figure) in zip(wedges, colours, pairs):
         angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
         text = fmt.label(figure) if spec.value_type == "percent" else style.formatter.percent(
-            Decimal(str(value / total)), 1)
+            Decimal(str(value / total)), 2)  # two decimals, as the text and the tables print shares
         radius = 1 - width / 2 if spec.kind == "donut" else 0.66
         label = ax.text(radius * math.cos(angle), radius * math.sin(angle), text, ha="center", va="center",
                         color=text_on(colour), fontweight="bold", fontsize=target.label)
@@ -346,7 +345,8 @@ def _upright_or_turned(fig, labels) -> None:
     """Column labels wider than their column turn upright, so that neighbours never touch."""
     render = layout.renderer(fig)
     boxes = [t.get_window_extent(render) for t in labels if t.get_text()]
-    if any(layout.boxes_overlap(a, b, 0) for i, a in enumerate(boxes) for b in boxes[i + 1:]):
+    near = -3.0  # pixels: neighbours closer than this would touch once another program sets the text
+    if any(layout.boxes_overlap(a, b, near) for i, a in enumerate(boxes) for b in boxes[i + 1:]):
         for text in labels:
             text.set_rotation(90)
 

@@ -254,7 +254,7 @@ def _round(spec: ChartSpec, plot, fmt: AxisFormat, palette, font: str, label_col
         if not value:
             continue
         text = fmt.label(figure) if spec.value_type == "percent" else fmt.formatter.percent(
-            _decimal(share), 1)
+            _decimal(share), 2)  # two decimals, as the text and the tables print shares
         label = points[index].data_label
         if spec.kind == "donut" and share >= SMALL_SLICE:
             _write_label(label, text, font, label_colour(colour) if label_colour else None, bold=True)

@@ -147,7 +147,7 @@ def test_thin_doughnut_slices_are_labelled_outside_the_ring(native):
 
 def test_labels_on_fills_reach_4_5_to_1(native):
     checked = on_page = 0
-    for spec, _, space in (native["lavoro-distanza-dati-1"], native["performance-professionisti-1"]):
+    for _spec, _, space in (native["lavoro-distanza-dati-1"], native["performance-professionisti-1"]):
         for series in space.iter(qn("c:ser")):
             series_fill = series.find(f"{qn('c:spPr')}/{qn('a:solidFill')}/{qn('a:srgbClr')}")
             points = {int(p.find(qn("c:idx")).get("val")): p for p in series.iter(qn("c:dPt"))}
