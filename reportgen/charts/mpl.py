@@ -318,27 +318,34 @@ def _bars(spec: ChartSpec, style: ChartStyle, fig, target: Target, horizontal: b
     _title(ax, spec, target)
     _fit_title(fig, spec, target)
     if horizontal:
-        _tall_enough(fig, ax, value_labels, 0.8 / n_series)
+        # one series: a label only meets the next band's label (a full band away); several: the
+        # labels of one band are a bar apart, and each must stay clear of the bar beside its own
+        _tall_enough(fig, ax, value_labels, 0.95 if n_series == 1 else 0.8 / n_series,
+                     target.heights[spec.size] * 0.6)
     else:
         _upright_or_turned(fig, value_labels)
     _room_for_labels(fig, ax, value_labels, horizontal)
 
 
-def _tall_enough(fig, ax, labels, bar: float) -> None:
-    """Make the figure taller until each bar (``bar`` category units thick) is as tall as its
-    value label and each category band as tall as its wrapped name (measured)."""
-    for _ in range(4):
+def _tall_enough(fig, ax, labels, bar: float, shortest: float) -> None:
+    """Fit the figure's height to its bands: ``bar`` category units as tall as a value label,
+    each category band as tall as its wrapped name, measured; no air beyond that, so that a
+    slide holds as many bands as it can (never under ``shortest`` inches)."""
+    for _ in range(5):
         render = layout.renderer(fig)
         low, high = ax.get_ylim()
-        per_unit = ax.get_window_extent(render).height / (high - low)
+        axes_height = ax.get_window_extent(render).height
+        per_unit = axes_height / (high - low)
         label = max((t.get_window_extent(render).height for t in labels if t.get_text()), default=0.0)
         names = max((t.get_window_extent(render).height for t in ax.get_yticklabels() if t.get_text()),
                     default=0.0)
-        needed = max(label * 1.12 / bar, names * 1.08)  # pixels per category unit
-        if per_unit >= needed:
+        needed = max(label * 1.1 / bar, names * 1.1)  # pixels per category unit
+        if needed <= per_unit <= needed * 1.04:
             return
-        axes_height = ax.get_window_extent(render).height
-        fig.set_figheight(fig.get_figheight() + axes_height * (needed / per_unit - 1) / fig.dpi + 0.02)
+        height = max(shortest, fig.get_figheight() + axes_height * (needed / per_unit - 1) / fig.dpi + 0.02)
+        if abs(height - fig.get_figheight()) < 0.01:
+            return
+        fig.set_figheight(height)
 
 
 def _upright_or_turned(fig, labels) -> None:
@@ -465,7 +472,7 @@ def _stacked(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
     _legend(fig, handles, [s.name for s in spec.series], target)
     _title(ax, spec, target)
     _fit_title(fig, spec, target)
-    _tall_enough(fig, ax, [t for t, _ in segments], 0.6)
+    _tall_enough(fig, ax, [t for t, _ in segments], 0.6, target.heights[spec.size] * 0.6)
     # a segment too short for its figure shows none (the data table under the chart has it)
     render = layout.renderer(fig)
     for text, bar in segments:
