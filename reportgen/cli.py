@@ -367,7 +367,7 @@ def new_command(target: Path, source: Path | None, year: int | None) -> None:
     subito; 'reportgen check TARGET' elenca cosa manca. Senza --from: un progetto minimo con una
     tabella, un grafico e un testo, ogni chiave spiegata nei commenti.
     """
-    from .api import new_project
+    from .authoring import new_project
 
     for line in _run_it(lambda: new_project(target, source, year)):
         click.echo(line)
@@ -385,7 +385,7 @@ def workbook_command(project: Path, owner: str | None, out: Path | None, due: st
     formati numerici italiani e un foglio di istruzioni. Le colonne calcolate non ci sono: le
     calcola reportgen. Si rilegge con 'reportgen collect'.
     """
-    from .api import write_workbook
+    from .authoring import write_workbook
 
     for line in _run_it(lambda: write_workbook(project, out, owner, due)):
         click.echo(line)
@@ -400,7 +400,7 @@ def collect_command(project: Path, workbooks: tuple[Path, ...]) -> None:
     è una riga con cartella, foglio e cella, e in quel caso nessun file cambia (uscita 2).
     Altrimenti i file CSV cambiati sono sostituiti e si elencano le cifre cambiate.
     """
-    from .api import collect_workbooks
+    from .authoring import collect_workbooks
 
     for line in _run_it(lambda: collect_workbooks(project, workbooks)):
         click.echo(line)
@@ -418,7 +418,7 @@ def init_command(target: Path, workbook: Path, year: int | None) -> None:
     riconosciute (il totale lo calcola reportgen, il valore stampato diventa un controllo);
     identificativi ricavati dalle etichette. Stampa cosa ha ricavato e cosa no.
     """
-    from .api import init_from_workbook
+    from .authoring import init_from_workbook
 
     for line in _run_it(lambda: init_from_workbook(target, workbook, year)):
         click.echo(line)

@@ -194,10 +194,13 @@ def _check_values(loaded: LoadedProject, checks: list[CheckResult]) -> list[Find
 # the year's own work – figures still empty, texts still last year's, charts with nothing to
 # draw. Each item is a Finding with its own code, listed under the section that shows it.
 
+# The line ``reportgen new --from`` puts at the top of every narrative it carries over: the text
+# is last year's until someone rewrites it and removes the line.
+DRAFT_MARKER = "> **BOZZA**"
+
+
 def is_draft(loaded: LoadedProject) -> bool:
     """Whether a narrative still carries the draft marker of ``reportgen new --from``."""
-    from .authoring.rollforward import DRAFT_MARKER
-
     return any(line.startswith(DRAFT_MARKER) for n in loaded.narratives.values() for line in n.text.splitlines())
 
 
@@ -211,7 +214,6 @@ def todo(loaded: LoadedProject, result: EngineResult) -> list[tuple[str, list[Fi
     input cell of a numeric column (``empty-cell``: table, row, column), each narrative still
     marked as a draft (``draft-text``), each chart without any figure (``chart-no-data``).
     Tables no section shows come last, under "(tabelle non mostrate)"."""
-    from .authoring.rollforward import DRAFT_MARKER
     from .content import build_report
     from .content.model import ChartBlock, KpiBlock, TableBlock, TextBlock
 

@@ -41,9 +41,9 @@ from ..load import SCHEMA_SUFFIX, LoadedProject, load_project
 from ..load.schema import TableSchema
 from ..load.values import NUMERIC_TYPES, Ref
 from ..output import write_all
+from ..readiness import DRAFT_MARKER
 from .cells import csv_bytes, quantity_text, value_text
 
-DRAFT_MARKER = "> **BOZZA**"
 SETTINGS_FILE = "rollforward.yaml"
 _YEAR_ROW = re.compile(r"^\d{4}$")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.DOTALL)

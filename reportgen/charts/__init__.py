@@ -40,23 +40,26 @@ def chart_style(theme: Theme, formatter: Formatter) -> ChartStyle:
     return ChartStyle(theme.palette, theme.text, theme.muted, theme.primary, formatter)
 
 
-def draw_chart(spec: ChartSpec, style, png: bool = False) -> tuple[bytes, bytes | None]:
-    """SVG (and PNG with ``png``) of one chart: a module function, so worker processes can run it."""
+def draw_chart(spec: ChartSpec, style, png: bool = False, target: str = "print") -> tuple[bytes, bytes | None]:
+    """SVG (and PNG with ``png``) of one chart drawn for ``target`` ("print": the A4 column;
+    "slide": a 16:9 slide's width, text of 14 pt or more): a module function, so worker
+    processes can run it."""
     from .mpl import render
 
-    return render(spec, style, png)
+    return render(spec, style, png, target)
 
 
 def render_charts(specs: list[ChartSpec], theme: Theme, formatter: Formatter, jobs: int = 1,
-                  png: bool = False) -> dict[str, RenderedChart]:
-    """Draw each chart once (SVG; PNG too with ``png``); ``jobs`` > 1 draws them in that many
-    processes. The bytes do not depend on ``jobs``."""
+                  png: bool = False, target: str = "print") -> dict[str, RenderedChart]:
+    """Draw each chart once for ``target`` (SVG; PNG too with ``png``); ``jobs`` > 1 draws them
+    in that many processes. The bytes do not depend on ``jobs``."""
     if not specs:
         return {}
     style = chart_style(theme, formatter)
     if jobs > 1 and len(specs) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(specs))) as pool:
-            results = list(pool.map(draw_chart, specs, [style] * len(specs), [png] * len(specs)))
+            results = list(pool.map(draw_chart, specs, [style] * len(specs), [png] * len(specs),
+                                    [target] * len(specs)))
     else:
-        results = [draw_chart(spec, style, png) for spec in specs]
+        results = [draw_chart(spec, style, png, target) for spec in specs]
     return {spec.id: RenderedChart(spec, svg, png) for spec, (svg, png) in zip(specs, results)}

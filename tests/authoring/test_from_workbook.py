@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from reportgen.api import build, compute_project, init_from_workbook
+from reportgen.api import build, compute_project
+from reportgen.authoring import init_from_workbook
 from reportgen.authoring.workbook import write_workbook
 from reportgen.cli import main
 from reportgen.load import load_project

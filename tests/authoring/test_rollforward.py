@@ -9,7 +9,8 @@ import pypdfium2
 import pytest
 from click.testing import CliRunner
 
-from reportgen.api import build, compute_project, new_project
+from reportgen.api import build, compute_project
+from reportgen.authoring import new_project
 from reportgen.authoring.rollforward import DRAFT_MARKER, roll_forward
 from reportgen.cli import main
 from reportgen.content import formatter_for

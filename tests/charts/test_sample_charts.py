@@ -73,3 +73,19 @@ def test_chart_configuration_errors_are_reported(tmp_path):
     errors = [str(e) for e in info.value.errors]
     assert any("chart.kind: unknown chart kind 'radar'" in e for e in errors)
     assert any("give either labels + values (rows are categories) or x + series_rows" in e for e in errors)
+
+
+def test_every_chart_part_of_the_sample_deck_keeps_the_schema(built_sample):
+    """The deck as written (after the deck's own passes over its charts), every chart part."""
+    import zipfile
+
+    from lxml import etree
+
+    from tests.charts.test_native import chart_problems
+
+    path = next(p for p in built_sample.outputs if p.suffix == ".pptx")
+    with zipfile.ZipFile(path) as deck:
+        parts = sorted(n for n in deck.namelist() if n.startswith("ppt/charts/chart") and n.endswith(".xml"))
+        found = {name: chart_problems(etree.fromstring(deck.read(name))) for name in parts}
+    assert len(parts) >= 14
+    assert found == {name: [] for name in parts}

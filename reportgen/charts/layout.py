@@ -1,0 +1,158 @@
+"""Where a drawn chart's text ended up: every text box measured with the renderer, so that
+the builders can move what collides and the tests can prove that nothing does.
+
+A label printed on a fill (a slice, a stacked segment) is registered with ``on_fill``: it
+must lie inside that fill, and its colour is judged against it; every other text must stay
+clear of every bar and slice, of every other text, and of the figure's edges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matplotlib.colors import to_hex
+from matplotlib.patches import Wedge
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+_FILL = "_reportgen_fill"
+TOLERANCE = 0.5  # points: boxes that merely touch do not collide
+
+
+def on_fill(text: Text, patch) -> Text:
+    """Mark ``text`` as printed on ``patch`` (its colour is then judged against that fill)."""
+    setattr(text, _FILL, patch)
+    return text
+
+
+def fill_of(text: Text):
+    return getattr(text, _FILL, None)
+
+
+@dataclass(frozen=True)
+class Placed:
+    text: Text
+    box: Bbox  # display units (pixels at the figure's dpi)
+    size: float  # points
+
+
+def renderer(fig):
+    fig.canvas.draw()  # runs the constrained layout: the boxes are final
+    return fig.canvas.get_renderer()
+
+
+def texts(fig) -> list[Text]:
+    """Every text the figure prints: titles, ticks actually drawn, labels, legends."""
+    found: list[Text] = []
+    for ax in fig.axes:
+        found += [ax.title, ax._left_title, ax._right_title]
+        found += list(ax.texts)
+        for axis in (ax.xaxis, ax.yaxis):
+            found.append(axis.label)
+            found += [tick.label1 for tick in axis._update_ticks() if tick.label1.get_visible()]
+            found.append(axis.get_offset_text())
+        if ax.get_legend() is not None:
+            found += ax.get_legend().get_texts()
+    for legend in fig.legends:
+        found += legend.get_texts()
+    found += list(fig.texts)
+    return [t for t in found if t.get_visible() and t.get_text().strip()]
+
+
+def box_of(text: Text, render) -> Bbox:
+    """The box of the letters alone (an annotation's own extent includes its leader line)."""
+    return Text.get_window_extent(text, render)
+
+
+def placed(fig, render=None) -> list[Placed]:
+    render = render or renderer(fig)
+    return [Placed(t, box_of(t, render), t.get_fontsize()) for t in texts(fig)]
+
+
+def fills(fig) -> list:
+    """The bars and slices: what a text must not cover (unless it is printed on it)."""
+    return [p for ax in fig.axes for p in ax.patches if p.get_visible() and _area(p) > 0]
+
+
+def _area(patch) -> float:
+    box = patch.get_window_extent()
+    return box.width * box.height
+
+
+def _pad(fig) -> float:
+    return TOLERANCE * fig.dpi / 72
+
+
+def boxes_overlap(a: Bbox, b: Bbox, pad: float = 0.0) -> bool:
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > pad) and (min(a.y1, b.y1) - max(a.y0, b.y0) > pad)
+
+
+def _samples(box: Bbox, pad: float, steps: int = 6) -> list[tuple[float, float]]:
+    x0, y0, x1, y1 = box.x0 + pad, box.y0 + pad, box.x1 - pad, box.y1 - pad
+    if x1 <= x0 or y1 <= y0:
+        return []
+    return [(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * j / steps) for i in range(steps + 1)
+            for j in range(steps + 1)]
+
+
+def covers(patch, box: Bbox, pad: float = 0.0) -> bool:
+    """Whether ``patch`` (a bar or a slice) and the text box ``box`` share any area."""
+    outline = patch.get_window_extent()
+    if not boxes_overlap(outline, box, pad):
+        return False
+    if not isinstance(patch, Wedge):
+        return True  # a bar is its own box
+    path = patch.get_path().transformed(patch.get_transform())
+    points = _samples(box, pad)
+    if any(path.contains_point(p) for p in points):
+        return True
+    inner = Bbox.from_extents(box.x0 + pad, box.y0 + pad, box.x1 - pad, box.y1 - pad)
+    return any(inner.contains(x, y) for x, y in path.vertices)
+
+
+def inside(patch, box: Bbox, pad: float = 0.0) -> bool:
+    """Whether the text box lies wholly on ``patch``."""
+    if not isinstance(patch, Wedge):
+        outline = patch.get_window_extent()
+        return (box.x0 >= outline.x0 - pad and box.x1 <= outline.x1 + pad
+                and box.y0 >= outline.y0 - pad and box.y1 <= outline.y1 + pad)
+    path = patch.get_path().transformed(patch.get_transform())
+    return all(path.contains_point(p) for p in _samples(box, -pad))
+
+
+def problems(fig) -> list[str]:
+    """What collides in a drawn figure, one line each; empty when the chart reads cleanly."""
+    render = renderer(fig)
+    pad = _pad(fig)
+    boxes = placed(fig, render)
+    patches = fills(fig)
+    frame = fig.bbox
+    found = []
+    for index, one in enumerate(boxes):
+        name = repr(one.text.get_text())
+        box = one.box
+        if box.x0 < frame.x0 - pad or box.y0 < frame.y0 - pad or box.x1 > frame.x1 + pad or box.y1 > frame.y1 + pad:
+            found.append(f"{name} runs outside the figure")
+        for other in boxes[index + 1:]:
+            if boxes_overlap(box, other.box, pad):
+                found.append(f"{name} overlaps {other.text.get_text()!r}")
+        own = fill_of(one.text)
+        if own is not None and not inside(own, box, pad):
+            found.append(f"{name} does not fit on its fill")
+        for patch in patches:
+            if patch is not own and covers(patch, box, pad):
+                found.append(f"{name} covers a bar or slice")
+                break
+    return found
+
+
+def colour_pairs(fig) -> list[tuple[str, str, str]]:
+    """(text, its colour, the colour under it) for every text: a fill's colour for labels
+    printed on one, the figure's background for the others."""
+    background = to_hex(fig.get_facecolor())
+    pairs = []
+    for text in texts(fig):
+        fill = fill_of(text)
+        under = to_hex(fill.get_facecolor()) if fill is not None else background
+        pairs.append((text.get_text(), to_hex(text.get_color()), under))
+    return pairs
