@@ -213,7 +213,7 @@ def _chart(slides: SectionSlides, block: ChartBlock) -> None:
     slides.flush_text()
     deck, g = slides.deck, slides.deck.geometry
     add_native_chart(slides.new_slide(slides.title), block.spec, g.left, g.top, g.body_width, g.body_height,
-                     deck.report.meta.theme.palette, FONT, label_colour=text_on)
+                     deck.report.meta.theme.palette, FONT, label_colour=text_on, formatter=deck.formatter)
 
 
 def _signature(slides: SectionSlides, block: SignatureBlock) -> None:
