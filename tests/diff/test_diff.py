@@ -29,6 +29,7 @@ def _edit(path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_identical_drafts_give_exit_zero_and_an_empty_report(drafts, tmp_path):
     old, new = drafts
     out = tmp_path / "diff.json"
@@ -109,6 +110,7 @@ def test_rows_added_and_removed(drafts):
     } - {"accessi_eta.totale.quota"}
 
 
+@pytest.mark.slow
 def test_an_inserted_section_is_new_pages_and_a_report_yaml_change(drafts):
     old, new = drafts
     _edit(new / "report.yaml", "            group_by: direzione\n",

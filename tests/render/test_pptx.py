@@ -10,6 +10,8 @@ from pptx import Presentation
 
 from reportgen.render.pptx import SLIDE_16_9
 
+pytestmark = pytest.mark.slow  # reads the deck of the sample built once per session
+
 SLIDE_W, SLIDE_H = SLIDE_16_9
 
 
