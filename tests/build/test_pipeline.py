@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from reportgen.pipeline.keys import PieceKeys, charts_of, page_of, piece_from_ca
 from reportgen.pipeline.schedule import PRIORITY_CHART, PRIORITY_FIRST, Schedule
 from reportgen.pipeline.workers import Workers
 from reportgen.render.pdf import PdfPiece
-from tests.conftest import SAMPLE_2024, write_project
+from tests.conftest import ROOT, SAMPLE_2024, write_project
 
 TWO_SECTIONS = """\
     administration: Comune di Esempio
@@ -288,3 +291,31 @@ def test_an_interrupted_close_does_not_wait_for_running_work():
     while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_the_build_imports_no_later_stage_and_leaves_the_heavy_renderers_to_the_workers():
+    code = ("import sys, reportgen.pipeline; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('pptx', 'pikepdf', 'weasyprint', 'fontTools', 'openpyxl') or m in "
+            "('reportgen.export', 'reportgen.api', 'reportgen.cli', 'reportgen.preview', 'reportgen.readiness')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+LATER = ("export", "api", "cli", "preview", "readiness", "diff", "snapshot")
+
+
+def test_no_module_of_the_build_imports_a_command_or_a_tool_not_even_inside_a_function():
+    found = []
+    for path in sorted((ROOT / "reportgen" / "pipeline").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:  # relative: ..export, ..render.pdf
+                target = (node.module or "").split(".")[0] if node.level == 2 else "pipeline"
+                names = [target] if target else [alias.name for alias in node.names]
+                found += [(path.name, name) for name in names if name in LATER]
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                if module and module.startswith("reportgen.") and module.split(".")[1] in LATER:
+                    found.append((path.name, module))
+    assert found == []

@@ -70,6 +70,7 @@ def test_one_input_figure_reports_it_and_exactly_the_figures_derived_from_it(dra
     assert report.rows == report.narrative == report.config == []
 
 
+@pytest.mark.slow
 def test_a_sentence_edit_is_only_in_the_narrative_of_its_section(drafts):
     old, new = drafts
     _edit(new / "text" / "premessa.md", "è stata redatta in applicazione", "è stata redatta ai sensi")
