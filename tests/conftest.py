@@ -83,3 +83,19 @@ def built_sample(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("built")
     return build(SAMPLE_2024, out=out)
+
+
+@pytest.fixture
+def _renderers_imported() -> None:
+    # lazy on purpose: only the tests that run pytest inside pytest pay for these imports
+    import fontTools.subset  # noqa: F401
+    import weasyprint  # noqa: F401
+
+
+@pytest.fixture
+def pytester(_renderers_imported, pytester):
+    """pytester drops, when its test ends, every module imported during it. WeasyPrint loads
+    Pango through cffi: imported again, Pango registers its GLib types a second time and the
+    next worker laying out a page crashes; fontTools.subset adds methods to font table classes
+    that a second import replaces. Imported before pytester takes its snapshot, both stay."""
+    return pytester

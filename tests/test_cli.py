@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import main
@@ -76,6 +77,7 @@ def test_failed_build_leaves_earlier_outputs_intact(mini_project, tmp_path):
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.slow
 def test_section_build_is_deterministic(tmp_path):
     from tests.conftest import SAMPLE_2024
 

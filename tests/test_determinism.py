@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reportgen.api import build
 from tests.conftest import SAMPLE_2024
 
 
+@pytest.mark.slow
 def test_building_the_sample_twice_gives_identical_files(built_sample, tmp_path):
     again = build(SAMPLE_2024, out=tmp_path)
     first = {p.name: p.read_bytes() for p in built_sample.outputs}

@@ -243,6 +243,7 @@ def test_workbook_sheets_equal_the_csvs(exported):
     assert isinstance(number.value, (int, float)) and number.number_format == "#,##0.00"
 
 
+@pytest.mark.slow
 def test_rerun_gives_the_same_bytes(exported, tmp_path):
     before = {p.name: p.read_bytes() for p in exported.folder.iterdir()}
     again = export_project(SAMPLE_2024, out=exported.folder.parent)
@@ -252,6 +253,7 @@ def test_rerun_gives_the_same_bytes(exported, tmp_path):
         assert not result.removed
 
 
+@pytest.mark.slow
 def test_a_table_removed_from_report_yaml_disappears_on_rerun(sample_copy, tmp_path):
     first = export_project(sample_copy, out=tmp_path)
     gone = first.folder / "cruscotto-qualita--cruscotto.csv"
@@ -273,6 +275,7 @@ def test_a_table_removed_from_report_yaml_disappears_on_rerun(sample_copy, tmp_p
     assert "11.8 cruscotto" not in openpyxl.load_workbook(second.folder / "relazione-2024.xlsx").sheetnames
 
 
+@pytest.mark.slow
 def test_a_failed_export_leaves_the_previous_files_intact(sample_copy, tmp_path, monkeypatch):
     first = export_project(sample_copy, out=tmp_path)
     before = {p.name: p.read_bytes() for p in first.folder.iterdir()}

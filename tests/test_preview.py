@@ -65,6 +65,7 @@ def rebuilt(server: PreviewServer, after: int, shows: str, timeout: float = TIME
         after = build.number
 
 
+@pytest.mark.slow
 def test_serves_the_report_with_its_sections_and_computed_figures(preview):
     loaded = load_project(preview.root)
     result = compute_project(preview.root)
@@ -89,6 +90,7 @@ def test_serves_the_report_with_its_sections_and_computed_figures(preview):
     assert "script-src 'self'" in headers["Content-Security-Policy"]
 
 
+@pytest.mark.slow
 def test_a_narrative_edit_is_served_without_redrawing_charts(preview):
     before = preview.build_number
     sentence = "Questa frase è stata aggiunta durante la stesura."
@@ -100,6 +102,7 @@ def test_a_narrative_edit_is_served_without_redrawing_charts(preview):
     assert "text/premessa.md" in preview.build.changed
 
 
+@pytest.mark.slow
 def test_a_data_edit_redraws_only_the_charts_that_show_it(preview):
     before = preview.build_number
     data = preview.root / "data" / "lavoro_distanza.csv"
@@ -162,6 +165,7 @@ def test_answers_only_to_loopback_host_names(preview):
     assert status == 403 and b"administration" not in body  # DNS rebinding cannot read the draft
 
 
+@pytest.mark.slow
 def test_project_images_are_served_from_the_project(preview):
     before = preview.build_number
     image = preview.root / "images" / "organigramma.png"
@@ -175,6 +179,7 @@ def test_project_images_are_served_from_the_project(preview):
     assert status == 200 and body == image.read_bytes() and headers["Content-Type"] == "image/png"
 
 
+@pytest.mark.slow
 def test_project_errors_are_shown_on_the_page_until_fixed(preview):
     premessa = preview.root / "text" / "premessa.md"
     original = premessa.read_text(encoding="utf-8")
@@ -201,6 +206,7 @@ def test_every_problem_is_listed_with_its_location(preview):
     assert len(preview.build.problems) >= 1
 
 
+@pytest.mark.slow
 def test_a_bug_in_a_rebuild_is_shown_and_the_server_goes_on(preview, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("<boom>")

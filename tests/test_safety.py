@@ -95,6 +95,7 @@ def test_titles_are_escaped_in_css(tmp_path):
     assert 'Relazione "2024" } @page { size: 1mm }' in text
 
 
+@pytest.mark.slow
 def test_a_build_interrupted_midway_leaves_earlier_outputs_intact(sample_copy, tmp_path):
     out = tmp_path / "out"
     earlier = build(sample_copy, out=out, formats="pptx").outputs[0]

@@ -37,16 +37,17 @@ class _FolioFont:
 
 @cache
 def _font(style: str, characters: str) -> _FolioFont:
-    font = _without_layout_tables(font_path(style))
-    scale = 1000 / font["head"].unitsPerEm
-    cmap = font.getBestCmap()
-    glyphs = {c: font.getGlyphID(cmap[ord(c)]) for c in characters if ord(c) in cmap}
-    widths = {gid: round(font["hmtx"][font.getGlyphName(gid)][0] * scale, 1) for gid in glyphs.values()}
+    with _without_layout_tables(font_path(style)) as font:  # read lazily from the file: closed once read
+        scale = 1000 / font["head"].unitsPerEm
+        cmap = font.getBestCmap()
+        glyphs = {c: font.getGlyphID(cmap[ord(c)]) for c in characters if ord(c) in cmap}
+        widths = {gid: round(font["hmtx"][font.getGlyphName(gid)][0] * scale, 1) for gid in glyphs.values()}
+        head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+        full_name = font["name"].getDebugName(6)
     program = _subset(font_path(style), set(glyphs.values()))
-    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
     # a subset's name carries a tag made of six capitals; derived from the content, it is stable
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
-    name = f"{tag}+{font['name'].getDebugName(6) or 'TitilliumWeb-' + style}"
+    name = f"{tag}+{full_name or 'TitilliumWeb-' + style}"
     return _FolioFont(program, glyphs, widths, hhea.ascent * scale, hhea.descent * scale,
                       getattr(os2, "sCapHeight", hhea.ascent) * scale,
                       tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)), name)

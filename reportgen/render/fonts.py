@@ -34,7 +34,8 @@ def _bundled_fonts() -> dict[str, Path]:
     """PostScript name → bundled font file."""
     fonts = {}
     for path in sorted((assets_dir() / "fonts").glob("*.ttf")):
-        name = TTFont(path, lazy=True)["name"].getDebugName(6)
+        with TTFont(path, lazy=True) as font:  # read lazily from the file: closed once read
+            name = font["name"].getDebugName(6)
         if name:
             fonts[name] = path
     return fonts
@@ -110,12 +111,12 @@ def _subset(path: Path, gids: set[int]) -> bytes:
     options = subset.Options(retain_gids=True, hinting=False, notdef_outline=True, desubroutinize=True,
                              passthrough_tables=True, name_IDs=["*"])
     options.drop_tables += list(LAYOUT_TABLES)
-    font = _without_layout_tables(path)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(gids=sorted(gids))
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
+    with _without_layout_tables(path) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=sorted(gids))
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
     return buffer.getvalue()
 
 

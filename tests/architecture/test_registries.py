@@ -11,11 +11,11 @@ import pytest
 from reportgen.api import compute_project
 from reportgen.content.blocks import BUILDERS
 from reportgen.engine import operations as implemented
-from reportgen.export import EXPORTS_ROWS
 from reportgen.load import operations as declared
 from reportgen.load.blocks import BLOCK_KINDS
 from reportgen.render.deck import DECK_BUILDERS
 from reportgen.render.html import environment
+from reportgen.render.opendata import EXPORTS_ROWS
 
 from ..conftest import SAMPLE_2024
 

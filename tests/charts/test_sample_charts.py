@@ -23,12 +23,14 @@ def deck_charts(built_sample):
     return charts
 
 
+@pytest.mark.slow
 def test_every_chart_of_the_report_is_a_native_chart_in_the_deck(built_sample, deck_charts):
     titles = {spec.title for spec in built_sample.report.charts()}
     assert len(titles) >= 14
     assert titles == set(deck_charts)
 
 
+@pytest.mark.slow
 def test_native_pie_has_the_engine_values_and_alt_text(built_sample, deck_charts):
     shape = deck_charts["Valore Pubblico strutture centrali – contributo degli ambiti"]
     chart = shape.chart
@@ -42,6 +44,7 @@ def test_native_pie_has_the_engine_values_and_alt_text(built_sample, deck_charts
     assert "Valore Sociale 18,18" in descr
 
 
+@pytest.mark.slow
 def test_pndd_bars_are_sorted_with_the_national_reference(built_sample):
     spec = next(s for s in built_sample.report.charts() if s.id == "pndd-1")
     values = [f.number for f in spec.series[0].figures]
@@ -50,6 +53,7 @@ def test_pndd_bars_are_sorted_with_the_national_reference(built_sample):
     assert spec.reference.id == "pndd.totale.scostamento"
 
 
+@pytest.mark.slow
 def test_chart_text_is_searchable_in_the_pdf(built_sample):
     import pypdfium2 as pdfium
 

@@ -29,6 +29,7 @@ def _edit(path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_identical_drafts_give_exit_zero_and_an_empty_report(drafts, tmp_path):
     old, new = drafts
     out = tmp_path / "diff.json"
@@ -69,6 +70,7 @@ def test_one_input_figure_reports_it_and_exactly_the_figures_derived_from_it(dra
     assert report.rows == report.narrative == report.config == []
 
 
+@pytest.mark.slow
 def test_a_sentence_edit_is_only_in_the_narrative_of_its_section(drafts):
     old, new = drafts
     _edit(new / "text" / "premessa.md", "è stata redatta in applicazione", "è stata redatta ai sensi")
@@ -109,6 +111,7 @@ def test_rows_added_and_removed(drafts):
     } - {"accessi_eta.totale.quota"}
 
 
+@pytest.mark.slow
 def test_an_inserted_section_is_new_pages_and_a_report_yaml_change(drafts):
     old, new = drafts
     _edit(new / "report.yaml", "            group_by: direzione\n",

@@ -106,8 +106,6 @@ def test_odd_image_names_end_well(hostile, name):
 FILE_URLS = ["file:///etc/passwd", "(file:///etc/passwd)", "file://{secret}", "file://{secret}?x=1"]
 
 
-@pytest.mark.xfail(strict=True, reason="the pipeline must key pages with digest.url_digest (issue 20, item 3): "
-                                       "until its caller changes, the digest still reads file:// targets")
 @pytest.mark.parametrize("where", ["narrative", "data-cell"])
 @pytest.mark.parametrize("url", FILE_URLS)
 def test_file_urls_in_text_are_never_read(hostile, url, where):

@@ -156,6 +156,7 @@ def test_number_dialects_in_a_real_file(tmp_path, cell, value):
         assert parsed.value == Decimal(value)
 
 
+@pytest.mark.slow
 def test_inputs_are_never_modified(sample_copy, tmp_path):
     before = {p: p.read_bytes() for p in sample_copy.rglob("*") if p.is_file()}
     build(sample_copy, out=tmp_path / "out", formats="pptx")

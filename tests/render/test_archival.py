@@ -15,6 +15,8 @@ from reportgen.cli import main
 from reportgen.export import table_csvs
 from tests.conftest import SAMPLE_2024, write_project
 
+pytestmark = pytest.mark.slow  # builds the sample in both PDF profiles
+
 
 @pytest.fixture(scope="module")
 def archival(tmp_path_factory):

@@ -22,6 +22,8 @@ from reportgen.render.merge import merge_pieces
 from reportgen.render.pdf import render_pdf
 from tests.conftest import SAMPLE_2024
 
+pytestmark = pytest.mark.slow  # every test lays out the whole sample
+
 
 def _text(data: bytes) -> list[str]:
     document = pdfium.PdfDocument(data)

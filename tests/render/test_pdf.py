@@ -9,6 +9,8 @@ import pytest
 
 from reportgen.render.pdf import render_pdf
 
+pytestmark = pytest.mark.slow  # reads the sample built once per session
+
 
 def _pages(path: Path) -> list[str]:
     document = pdfium.PdfDocument(str(path))

@@ -18,6 +18,8 @@ from reportgen.load.blocks import BLOCK_KINDS
 from reportgen.render.deck import DECK_BUILDERS, SLIDE_16_9, UndrawableBlock, render_pptx
 from tests.conftest import MINI_CSV, MINI_REPORT, MINI_SCHEMA, write_project
 
+pytestmark = pytest.mark.slow  # reads the deck of the sample built once per session
+
 SLIDE_W, SLIDE_H = SLIDE_16_9
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 import pytest
 
+pytestmark = pytest.mark.slow  # reads the sample built once per session
+
 
 @pytest.fixture(scope="module")
 def slides(built_sample):

@@ -14,6 +14,8 @@ from reportgen.snapshot import check, update
 from reportgen.snapshot.pages import rasterize
 from tests.conftest import SAMPLE_2024
 
+pytestmark = pytest.mark.slow  # rasterises the pages of full builds
+
 SECTION = "allegato-2-territoriali"
 
 

@@ -1,0 +1,252 @@
+"""One build's rendering: what is rendered, from the cache or by the workers, and what waits on what.
+
+The deck starts at once. The charts come next, since the pages of their sections wait for
+them; each section's pages are scheduled as soon as its charts are there. In parallel the
+front matter is laid out once with placeholder numbers, only to count its pages; when every
+section is done the contents are laid out with the real numbers and the document is merged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..cache import BuildCache
+from ..charts import RenderedChart, chart_style, draw_chart
+from ..content.model import Report
+from ..formatting import Formatter
+from ..progress import Progress, Silent
+from ..render.common import FOLIOS, accessible_theme
+from ..render.html import HtmlRenderer
+from ..render.pdf import PROFILES, PdfPiece
+from . import tasks
+from .assemble import Layout, add_warnings, attachments, numbering, page_record
+from .keys import HTML_LAYOUTS, PieceKeys, charts_of, page_of, piece_from_cache, piece_meta
+from .schedule import PRIORITY_CHART, PRIORITY_FIRST, Schedule
+from .workers import Workers
+
+STAGES = {"pdf": "Laying out the A4 pages", "slides": "Laying out the slide pages"}
+DECK_STAGE = "Writing the PowerPoint deck"
+CHART_STAGE = "Drawing the charts"
+TOC_PLACEHOLDER = 888  # a page number as wide as any the contents will print
+
+
+@dataclass
+class RenderedOutputs:
+    files: dict[str, bytes] = field(default_factory=dict)  # output format → file content
+    layouts: dict[str, dict] = field(default_factory=dict)  # layout → pages, section pages, front pages
+    warnings: list[str] = field(default_factory=list)
+    # what was rendered rather than taken from the cache: "pdf:ieep", "slides:front", "chart:…", "pptx"
+    rendered: list[str] = field(default_factory=list)
+    reused: int = 0  # pieces taken from the cache
+
+
+class _Run:
+    def __init__(self, report: Report, formatter: Formatter, root: Path, formats: tuple[str, ...],
+                 page_map: dict | None, section: str | None, workers: Workers, cache: BuildCache,
+                 progress: Progress, pdf_profile: str):
+        self.report, self.formatter, self.root = report, formatter, root
+        self.formats, self.page_map, self.section = formats, page_map or {}, section
+        self.cache, self.progress, self.pdf_profile = cache, progress, pdf_profile
+        self.workers = workers
+        self.schedule = Schedule(workers)
+        self.keys = PieceKeys(report, formatter, root)
+        self.out = RenderedOutputs()
+        self.charts: dict[str, RenderedChart] = {}
+        self.layouts: dict[str, Layout] = {}
+
+    def run(self) -> RenderedOutputs:
+        try:
+            paged = [fmt for fmt in self.formats if fmt in HTML_LAYOUTS]
+            if "pptx" in self.formats:
+                self._deck()
+            if paged:
+                self._start_charts()
+                for fmt in paged:
+                    self._start_layout(fmt)
+            self.schedule.run()
+        except BaseException:
+            self.workers.close(interrupted=True)
+            raise
+        self.workers.close()
+        return self.out
+
+    # -- the deck
+
+    def _deck(self) -> None:
+        key = self.keys.deck()
+        self.progress.stage(DECK_STAGE, 1)
+        cached = self.cache.get("deck", key)
+        if cached is not None:
+            self.out.reused += 1
+            self._deck_done(key, cached[0], cached=True)
+        else:
+            self.schedule.submit(PRIORITY_FIRST, lambda data: self._deck_done(key, data),
+                                 tasks.write_deck, self.report, self.formatter, self.root)
+
+    def _deck_done(self, key: str, data: bytes, cached: bool = False) -> None:
+        if not cached:
+            self.out.rendered.append("pptx")
+            self.cache.put("deck", key, data)
+        self.out.files["pptx"] = data
+        self.progress.advance(DECK_STAGE)
+        self.progress.done(DECK_STAGE)
+
+    # -- charts
+
+    def _start_charts(self) -> None:
+        specs = self.report.charts()
+        if not specs:
+            return
+        style = chart_style(self.report.meta.theme, self.formatter)
+        missing = []
+        for spec in specs:
+            key = self.keys.chart(spec, style)
+            cached = self.cache.get("chart", key)
+            if cached is not None:
+                self.out.reused += 1
+                self.charts[spec.id] = RenderedChart(spec, cached[0], None)
+            else:
+                missing.append((spec, key))
+        if missing:
+            self.progress.stage(CHART_STAGE, len(missing))
+        for spec, key in missing:
+            self.schedule.submit(PRIORITY_CHART, lambda drawn, spec=spec, key=key: self._chart_done(spec, key, drawn[0]),
+                                 draw_chart, spec, style)
+
+    def _chart_done(self, spec, key: str, svg: bytes) -> None:
+        self.out.rendered.append(f"chart:{spec.id}")
+        self.cache.put("chart", key, svg)
+        self.charts[spec.id] = RenderedChart(spec, svg, None)
+        self.progress.advance(CHART_STAGE)
+        if len(self.charts) == len(self.report.charts()):
+            self.progress.done(CHART_STAGE)
+        for layout in self.layouts.values():
+            self._schedule_ready(layout)
+
+    # -- paged outputs
+
+    def _start_layout(self, fmt: str) -> None:
+        # the slide PDF is for screens: the archival profile concerns the A4 document
+        variant = PROFILES[self.pdf_profile if fmt == "pdf" else "standard"]
+        name = HTML_LAYOUTS[fmt]
+        renderer = HtmlRenderer(self.report, self.formatter, self.root, self.charts, name,
+                                archival=variant != PROFILES["standard"])
+        layout = Layout(fmt, name, variant, renderer, renderer.css(), self.report.sections)
+        layout.front_pages = (self.page_map.get(name) or {}).get("front")
+        self.layouts[fmt] = layout
+        self.progress.stage(STAGES[fmt], len(layout.sections) + (0 if self.report.partial else 1))
+        if not self.report.partial and layout.front_pages is None:
+            # how long the contents are does not depend on the numbers they print: counted now, in
+            # parallel, the contents are laid out once the sections are done, not twice
+            placeholders = {section.id: TOC_PLACEHOLDER for section in self.report.walk()}
+            html = renderer.document(front=True, sections=[], toc_pages=placeholders)
+            self._lay_out(layout, html, "front-count", lambda piece: self._front_counted(layout, piece),
+                          PRIORITY_CHART)
+        self._schedule_ready(layout)
+
+    def _known_piece(self, source: str | None) -> PdfPiece | None:
+        page = page_of(self.cache.get("page_source", source)) if source else None
+        return piece_from_cache(self.cache.get("page", page)) if page else None
+
+    def _schedule_ready(self, layout: Layout) -> None:
+        ready = [i for i, section in enumerate(layout.sections)
+                 if i not in layout.scheduled and charts_of(section) <= self.charts.keys()]
+        documents = {}
+        for index in ready:
+            section = layout.sections[index]
+            source = self.keys.page_source(layout.name, layout.variant, layout.css, section, self.charts)
+            piece = self._known_piece(source)
+            if piece is not None:
+                layout.scheduled.add(index)
+                self.out.reused += 1
+                self._piece_done(layout, index, piece)
+            else:
+                documents[index] = (layout.renderer.document(front=False, sections=[section]), source)
+        # the longest documents first, so that no big piece is left for the end
+        for index in sorted(documents, key=lambda i: -len(documents[i][0])):
+            layout.scheduled.add(index)
+            html, source = documents[index]
+            self._lay_out(layout, html, layout.sections[index].id,
+                          lambda piece, i=index: self._piece_done(layout, i, piece), source=source)
+
+    def _lay_out(self, layout: Layout, html: str, name: str, then: Callable[[PdfPiece], None],
+                 priority: float | None = None, source: str | None = None) -> None:
+        key = self.keys.page(layout.name, layout.variant, html, layout.css)
+        if source:  # next time, found from the sources alone
+            self.cache.put("page_source", source, b"", {"page": key})
+        piece = piece_from_cache(self.cache.get("page", key))
+        if piece is not None:
+            self.out.reused += 1
+            then(piece)
+            return
+
+        def store(piece: PdfPiece) -> None:
+            self.out.rendered.append(f"{layout.fmt}:{name}")
+            self.cache.put("page", key, piece.data, piece_meta(piece))
+            then(piece)
+
+        # a piece's size stands for its cost: the longest go first, no big one is left for the end
+        self.schedule.submit(len(html) if priority is None else priority, store, tasks.lay_out, html, layout.css,
+                             self.root, layout.variant)
+
+    def _piece_done(self, layout: Layout, index: int, piece: PdfPiece) -> None:
+        layout.pieces[index] = piece
+        self.progress.advance(STAGES[layout.fmt])
+        if layout.complete:
+            if self.report.partial:
+                self._merge(layout)
+            elif layout.front_pages is not None:
+                self._front(layout)
+
+    def _front_counted(self, layout: Layout, piece: PdfPiece) -> None:
+        layout.front_pages = piece.pages
+        if layout.complete:
+            self._front(layout)
+
+    def _front(self, layout: Layout) -> None:
+        html = layout.renderer.document(front=True, sections=[], toc_pages=layout.toc_pages())
+        # on the way to the merged file: before any piece still queued
+        self._lay_out(layout, html, "front", lambda piece: self._front_done(layout, piece), PRIORITY_FIRST)
+
+    def _front_done(self, layout: Layout, piece: PdfPiece) -> None:
+        if piece.pages != layout.front_pages:
+            # the contents took another number of pages than assumed: number again
+            layout.front_pages = piece.pages
+            self._front(layout)
+            return
+        layout.front = dataclasses.replace(piece, section_pages={})  # its anchors only stand in for the sections'
+        self.progress.advance(STAGES[layout.fmt])
+        self._merge(layout)
+
+    def _merge(self, layout: Layout) -> None:
+        self.progress.done(STAGES[layout.fmt])
+        pieces = layout.in_order()
+        first, total = numbering(layout, self.page_map, self.section)
+        add_warnings(self.out.warnings, layout, pieces)
+
+        def merged(result) -> None:
+            self.out.files[layout.fmt] = result.data
+            self.out.layouts[layout.name] = page_record(layout, result)
+
+        archival = layout.variant != PROFILES["standard"]
+        attached = attachments(self.report) if archival else ()
+        # in a worker: the A4 and the slide PDF are merged at the same time
+        colour = accessible_theme(self.report.meta.theme).muted
+        self.schedule.submit(PRIORITY_FIRST, merged, tasks.merge, pieces, FOLIOS[layout.name], colour, first, total,
+                             archival, attached, self.report.meta.document_date)
+
+
+def render_outputs(report: Report, formatter: Formatter, root: Path, formats: tuple[str, ...], *,
+                   page_map: dict | None = None, section: str | None = None, jobs: int | None = None,
+                   workers: Workers | None = None, cache: BuildCache | None = None,
+                   progress: Progress | None = None, pdf_profile: str = "standard") -> RenderedOutputs:
+    """Render ``formats`` (pdf, slides, pptx) of ``report``. ``page_map``: the pages of the
+    last full build (numbers for a section built alone, the contents' length); ``jobs``:
+    worker processes (default: the number of cores), or ``workers`` already started (closed
+    when done); ``pdf_profile``: standard (PDF/UA-1) or archival (PDF/A-3u and PDF/UA-1, the
+    tables attached)."""
+    return _Run(report, formatter, root, formats, page_map, section, workers or Workers(jobs),
+                cache or BuildCache(None), progress or Silent(), pdf_profile).run()

@@ -1,0 +1,37 @@
+"""The work done in worker processes: module functions, so that they can be sent there.
+
+The merge and the deck import their renderers here, when they run, on purpose: pikepdf with
+fontTools and python-pptx cost about half a second, which the main process does not spend
+when the workers do that work (nor when a build finds nothing changed).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..content.model import Report
+from ..formatting import Formatter
+from ..render.common import Folio
+from ..render.pdf import PdfPiece, render_pdf
+
+
+def lay_out(html: str, css: str, root: Path, variant: str | None) -> PdfPiece:
+    return render_pdf(html, css, root, variant)
+
+
+def merge(pieces: Sequence[PdfPiece], folio: Folio, colour: str, first: int, total: int | None, archival: bool,
+          attachments: Sequence[tuple[str, str, bytes]], date: _dt.date | None):
+    """The merged document; ``attachments`` as (file name, description, data)."""
+    from ..render.merge import merge_pieces
+    from ..render.pdfpost import Attachment
+
+    files = [Attachment(name, description, data) for name, description, data in attachments]
+    return merge_pieces(pieces, folio, colour, first, total, archival, files, date)
+
+
+def write_deck(report: Report, formatter: Formatter, root: Path) -> bytes:
+    from ..render.deck import render_pptx
+
+    return render_pptx(report, formatter, root)

@@ -1,0 +1,321 @@
+"""The build pipeline on its own: piece keys, the order of the work, the workers."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reportgen.charts import RenderedChart, chart_style
+from reportgen.content import build_report, formatter_for
+from reportgen.engine import compute
+from reportgen.load import load_project
+from reportgen.pipeline import render_outputs, run, tasks
+from reportgen.pipeline.keys import PieceKeys, charts_of, page_of, piece_from_cache, piece_meta
+from reportgen.pipeline.schedule import PRIORITY_CHART, PRIORITY_FIRST, Schedule
+from reportgen.pipeline.workers import Workers
+from reportgen.render.pdf import PdfPiece
+from tests.conftest import ROOT, SAMPLE_2024, write_project
+
+TWO_SECTIONS = """\
+    administration: Comune di Esempio
+    year: 2024
+    title: Relazione sulla Performance 2024
+    sections:
+      - id: uno
+        title: Uno
+        blocks:
+          - text: text/uno.md
+      - id: due
+        title: Due
+        blocks:
+          - text: text/due.md
+"""
+
+
+def _compiled(root: Path):
+    loaded = load_project(root)
+    return build_report(loaded, compute(loaded)), formatter_for(loaded.config)
+
+
+@pytest.fixture
+def two_sections(tmp_path: Path) -> Path:
+    project = write_project(tmp_path / "due", TWO_SECTIONS, {
+        "text/uno.md": "Primo testo.\n\n![Logo](img/logo.png)\n",
+        "text/due.md": "Secondo testo.\n",
+        "img/logo.png": b"\x89PNG first",
+    })
+    (project / "style.css").write_text("p { color: red }", encoding="utf-8")
+    return project
+
+
+def _keys(root: Path) -> tuple[PieceKeys, object]:
+    report, formatter = _compiled(root)
+    return PieceKeys(report, formatter, root), report
+
+
+def _source_keys(root: Path) -> dict[str, str]:
+    keys, report = _keys(root)
+    return {s.id: keys.page_source("pdf", "pdf/ua-1", "css", s, {}) for s in report.sections}
+
+
+# --- piece keys
+
+
+def test_a_page_key_changes_with_what_the_page_shows_and_only_with_it(two_sections):
+    keys, _ = _keys(two_sections)
+    css_url = (two_sections / "style.css").as_uri()
+    html = f'<link href="{css_url}"><p>Testo</p>'
+    key = keys.page("pdf", "pdf/ua-1", html, "p {}")
+    assert len(key) == 64 and key == keys.page("pdf", "pdf/ua-1", html, "p {}")
+    assert key == _keys(two_sections)[0].page("pdf", "pdf/ua-1", html, "p {}")  # in another build
+    changed = {
+        keys.page("pdf", "pdf/ua-1", html.replace("Testo", "Testi"), "p {}"),
+        keys.page("pdf", "pdf/ua-1", html, "p { margin: 0 }"),
+        keys.page("slides", "pdf/ua-1", html, "p {}"),
+        keys.page("pdf", "pdf/a-3u", html, "p {}"),
+    }
+    assert key not in changed and len(changed) == 4
+
+    # a file the page reads: same bytes rewritten, same key; new bytes under the same name, another
+    (two_sections / "style.css").write_text("p { color: red }", encoding="utf-8")
+    assert _keys(two_sections)[0].page("pdf", "pdf/ua-1", html, "p {}") == key
+    (two_sections / "style.css").write_text("p { color: blue }", encoding="utf-8")
+    assert _keys(two_sections)[0].page("pdf", "pdf/ua-1", html, "p {}") != key
+
+
+def test_a_page_key_follows_a_narrative_image_given_by_a_relative_path(two_sections):
+    html = '<img src="img/logo.png" alt="Logo">'
+    before = _keys(two_sections)[0].page("pdf", "pdf/ua-1", html, "")
+    (two_sections / "img" / "logo.png").write_bytes(b"\x89PNG second")
+    after = _keys(two_sections)[0].page("pdf", "pdf/ua-1", html, "")
+    assert before != after
+    (two_sections / "img" / "logo.png").unlink()  # a missing file is a state of its own
+    assert _keys(two_sections)[0].page("pdf", "pdf/ua-1", html, "") not in {before, after}
+
+
+def test_a_source_key_changes_for_the_edited_section_only(two_sections):
+    before = _source_keys(two_sections)
+    assert set(before) == {"uno", "due"} and len(set(before.values())) == 2
+    assert _source_keys(two_sections) == before  # nothing edited: the same keys in a new build
+
+    (two_sections / "text" / "due.md").write_text("Secondo testo, corretto.\n", encoding="utf-8")
+    edited = _source_keys(two_sections)
+    assert edited["uno"] == before["uno"] and edited["due"] != before["due"]
+
+    (two_sections / "img" / "logo.png").write_bytes(b"\x89PNG second")  # shown by "uno" only
+    replaced = _source_keys(two_sections)
+    assert replaced["uno"] != edited["uno"] and replaced["due"] == edited["due"]
+
+
+def test_a_source_key_covers_the_stylesheet_the_variant_and_the_charts(two_sections):
+    keys, report = _keys(two_sections)
+    section = report.sections[0]
+    key = keys.page_source("pdf", "pdf/ua-1", "css", section, {})
+    assert keys.page_source("pdf", "pdf/ua-1", "css2", section, {}) != key
+    assert keys.page_source("pdf", "pdf/a-3u", "css", section, {}) != key
+    assert keys.page_source("slides", "pdf/ua-1", "css", section, {}) != key
+
+
+def test_a_project_with_its_own_templates_has_no_source_keys(two_sections):
+    (two_sections / "templates").mkdir()
+    keys, report = _keys(two_sections)
+    assert keys.page_source("pdf", "pdf/ua-1", "css", report.sections[0], {}) is None
+
+
+def test_a_source_key_follows_the_svg_of_the_section_charts(sample):
+    report, formatter = sample
+    keys = PieceKeys(report, formatter, SAMPLE_2024)
+    with_chart = next(s for s in report.sections if charts_of(s))
+    without = next(s for s in report.sections if not charts_of(s))
+    drawn = {spec.id: RenderedChart(spec, b"<svg>1</svg>", None) for spec in report.charts()}
+    redrawn = {name: dataclasses.replace(chart, svg=b"<svg>2</svg>") for name, chart in drawn.items()}
+    assert (keys.page_source("pdf", "pdf/ua-1", "", with_chart, drawn)
+            != keys.page_source("pdf", "pdf/ua-1", "", with_chart, redrawn))
+    assert (keys.page_source("pdf", "pdf/ua-1", "", without, drawn)
+            == keys.page_source("pdf", "pdf/ua-1", "", without, redrawn))
+
+
+def test_chart_and_deck_keys(two_sections, sample):
+    report, formatter = sample
+    keys = PieceKeys(report, formatter, SAMPLE_2024)
+    style = chart_style(report.meta.theme, formatter)
+    first, second = report.charts()[:2]
+    assert keys.chart(first, style) == keys.chart(first, style) != keys.chart(second, style)
+    other = dataclasses.replace(style, palette=tuple(reversed(style.palette)))
+    assert keys.chart(first, other) != keys.chart(first, style)
+
+    deck_keys, _ = _keys(two_sections)
+    deck = deck_keys.deck()
+    assert _keys(two_sections)[0].deck() == deck
+    (two_sections / "text" / "uno.md").write_text("Primo testo, corretto.\n", encoding="utf-8")
+    assert _keys(two_sections)[0].deck() != deck
+
+
+def test_pieces_read_back_from_the_cache_and_a_damaged_entry_is_no_piece():
+    piece = PdfPiece(b"%PDF-1.7 data", 3, {"uno": 0, "due": 2}, (0,), ("a warning",))
+    assert piece_from_cache((piece.data, piece_meta(piece))) == piece
+    assert piece_from_cache(None) is None
+    assert piece_from_cache((piece.data, {**piece_meta(piece), "pages": "tre"})) is None
+    assert piece_from_cache((piece.data, {"pages": 3})) is None
+    assert page_of((b"", {"page": "a" * 64})) == "a" * 64
+    assert page_of((b"", {"page": "../../etc/passwd"})) is None and page_of(None) is None
+
+
+# --- the order of the work
+
+
+def test_the_schedule_runs_the_highest_priority_first_and_keeps_the_order_of_ties():
+    schedule, done = Schedule(Workers(1)), []
+    for priority, name in [(1, "small"), (PRIORITY_CHART, "chart"), (500, "big"), (PRIORITY_FIRST, "deck"),
+                           (500, "big-too")]:
+        schedule.submit(priority, done.append, str, name)
+    schedule.run()
+    assert done == ["deck", "chart", "big", "big-too", "small"]
+
+
+def test_work_queued_by_a_result_runs_in_the_same_schedule():
+    schedule, done = Schedule(Workers(1)), []
+
+    def then(result: str) -> None:
+        done.append(result)
+        if result == "first":
+            schedule.submit(0, done.append, str, "queued later")
+
+    schedule.submit(1, then, str, "first")
+    schedule.submit(1, then, str, "second")
+    schedule.run()
+    assert done == ["first", "second", "queued later"]
+
+
+def test_an_error_of_a_task_reaches_the_caller():
+    schedule = Schedule(Workers(1))
+    schedule.submit(1, print, int, "not a number")
+    with pytest.raises(ValueError):
+        schedule.run()
+
+
+class _Recording(Workers):
+    """One worker that notes every task handed to it: its function, and the length of a page's HTML."""
+
+    def __init__(self):
+        super().__init__(1)
+        self.tasks: list[tuple[str, int]] = []
+
+    def submit(self, function, *args):
+        name = next((n for n in ("lay_out", "merge", "write_deck") if getattr(tasks, n) is function), "other")
+        self.tasks.append((name, len(args[0]) if name == "lay_out" else 0))
+        return super().submit(function, *args)
+
+
+def _fake_piece(html: str, css: str, root: Path, variant: str | None) -> PdfPiece:
+    return PdfPiece(b"%PDF", 2, {}, (), ())
+
+
+@dataclasses.dataclass
+class _Merged:
+    data: bytes
+    pages: int
+    section_pages: dict
+
+
+def _fake_merge(pieces, folio, colour, first, total, archival, attachments, date) -> _Merged:
+    return _Merged(b"merged %d" % len(pieces), sum(p.pages for p in pieces), {})
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return _compiled(SAMPLE_2024)
+
+
+def test_the_deck_then_the_charts_then_the_longest_pages_then_the_contents_and_the_merge(monkeypatch, sample):
+    monkeypatch.setattr(tasks, "lay_out", _fake_piece)
+    monkeypatch.setattr(tasks, "merge", _fake_merge)
+    monkeypatch.setattr(tasks, "write_deck", lambda report, formatter, root: b"deck")
+    monkeypatch.setattr(run, "draw_chart", lambda spec, style: (b"<svg/>", None))
+    report, formatter = sample
+    workers = _Recording()
+    out = render_outputs(report, formatter, SAMPLE_2024, ("pdf", "pptx"), workers=workers)
+
+    charts, sections = [spec.id for spec in report.charts()], [s.id for s in report.sections]
+    assert len(charts) >= 2 and len(sections) >= 3
+    # one worker: what is rendered is noted in the order it ran
+    assert out.rendered[:1 + len(charts)] == ["pptx", *(f"chart:{c}" for c in charts)]
+    assert out.rendered[1 + len(charts)] == "pdf:front-count"  # the contents counted, with placeholders
+    laid_out = out.rendered[2 + len(charts):]
+    assert sorted(laid_out[:-1]) == sorted(f"pdf:{s}" for s in sections) and laid_out[-1] == "pdf:front"
+    lengths = [length for name, length in workers.tasks if name == "lay_out"][1:-1]
+    assert len(lengths) == len(sections) and lengths == sorted(lengths, reverse=True)  # the longest first
+    assert [name for name, _ in workers.tasks][-1] == "merge"
+    assert out.files == {"pptx": b"deck", "pdf": b"merged %d" % (len(sections) + 1)}
+    assert out.layouts["pdf"] == {"pages": 2 * (len(sections) + 1), "sections": {}, "front": 2}
+
+
+# --- workers
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_start_early_and_are_gone_once_closed():
+    assert Workers(1).start().pids() == []
+    workers = Workers(2).start()
+    try:
+        pids = workers.pids()
+        assert len(pids) == 2 and all(_alive(pid) for pid in pids)
+        assert workers.submit(os.getpid).result(timeout=30) in pids
+    finally:
+        workers.close()
+    assert workers.pool is None and not any(_alive(pid) for pid in pids)
+
+
+def test_an_interrupted_close_does_not_wait_for_running_work():
+    workers = Workers(2).start()
+    pids = workers.pids()
+    workers.submit(time.sleep, 60)
+    started = time.monotonic()
+    workers.close(interrupted=True)
+    assert time.monotonic() - started < 10
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in pids)
+
+
+def test_the_build_imports_no_later_stage_and_leaves_the_heavy_renderers_to_the_workers():
+    code = ("import sys, reportgen.pipeline; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('pptx', 'pikepdf', 'weasyprint', 'fontTools', 'openpyxl') or m in "
+            "('reportgen.export', 'reportgen.api', 'reportgen.cli', 'reportgen.preview', 'reportgen.readiness')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+LATER = ("export", "api", "cli", "preview", "readiness", "diff", "snapshot")
+
+
+def test_no_module_of_the_build_imports_a_command_or_a_tool_not_even_inside_a_function():
+    found = []
+    for path in sorted((ROOT / "reportgen" / "pipeline").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:  # relative: ..export, ..render.pdf
+                target = (node.module or "").split(".")[0] if node.level == 2 else "pipeline"
+                names = [target] if target else [alias.name for alias in node.names]
+                found += [(path.name, name) for name in names if name in LATER]
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                if module and module.startswith("reportgen.") and module.split(".")[1] in LATER:
+                    found.append((path.name, module))
+    assert found == []
