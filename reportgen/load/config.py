@@ -104,6 +104,7 @@ class SectionConfig:
     children: tuple[SectionConfig, ...] = ()
     level: int = 1
     numbered: bool = True  # false: front matter without a number, not counted
+    note: str | None = None  # a footnote to the heading
 
     def walk(self):
         yield self
@@ -210,7 +211,8 @@ def _parse_section(spec: Spec, level: int, seen: dict[str, str]) -> SectionConfi
             children.append(child)
     spec.reject_unknown(K.SECTION.names)
     return SectionConfig(section_id, spec.line("title"), tuple(blocks), tuple(children), level,
-                         spec.boolean("numbered", K.SECTION.default("numbered")))
+                         spec.boolean("numbered", K.SECTION.default("numbered")),
+                         spec.text("note", K.SECTION.default("note")))
 
 
 def _parse_dfp(spec: Spec, section_ids: set[str]) -> dict[str, DfpPart]:

@@ -201,6 +201,8 @@ SECTION = _group(
         "[{text: text/premessa.md}]", "`[{text: text/ID.md}]`"),
     Key("sections", "list", "subsections, each a `sections[]` entry", None),
     Key("numbered", "boolean", "`false`: no number, and not counted (a Presentazione, a Sommario)", True, "false"),
+    Key("note", "text", "a footnote to the heading: a `*` on the heading, the note at the end of the section's "
+        "own blocks", None, '"Dati provvisori al 31 gennaio."'),
 )
 
 TEXT_BLOCK = _group(

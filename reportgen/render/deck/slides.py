@@ -104,6 +104,8 @@ def section_slides(deck: Deck, section: Section) -> None:
     slides = SectionSlides(deck, title, notes, several_tables=sum(b.kind == "table" for b in section.blocks) > 1)
     for block in section.blocks:
         slides.draw(block)
+    if section.note:  # the heading's footnote, after what the section shows
+        slides.text.append(("note", f"(*) {section.note}"))
     slides.flush_text()
     if not slides.made and not section.children:
         slides.new_slide(title)  # a section with nothing to show still has its slide
