@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_2024 = ROOT / "sample_data" / "relazione-2024"
 SAMPLE_2023 = ROOT / "sample_data" / "abstract-2023"
+SAMPLE_NOTA = ROOT / "sample_data" / "nota-preliminare-2024"
 
 
 def write_project(root: Path, report: str, files: dict[str, str | bytes]) -> Path:
