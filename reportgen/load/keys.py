@@ -317,6 +317,8 @@ SCHEMA = _group(
         "adds one to its row", ()),
     Key("fonte", "line", "where the data come from, printed `Fonte: …` under the table", None,
         "Direzione centrale Risorse umane"),
+    Key("row_decimals", "name", "an integer column giving the decimals of each row's numbers, typed or "
+        "computed (a column that mixes 138, 100,6 and 100,09)", None, "decimali", "the column's decimals"),
     Key("owner", "line", "the directorate that supplies the table: `reportgen workbook --owner` gives it only "
         "its tables", None, "DC Risorse umane"),
     file="data/ID.schema.yaml",

@@ -129,6 +129,7 @@ class TableSchema:
     header_rows: int = K.SCHEMA.default("header_rows")  # header rows of the data file (a title over several columns, then names)
     notes: tuple[CellNote, ...] = ()  # footnotes to rows or cells
     fonte: str | None = None  # the source of the data, printed "Fonte: …" under the table
+    row_decimals: str | None = None  # an integer column giving each row's decimals
 
     @property
     def input_columns(self) -> list[ColumnSpec]:
@@ -432,10 +433,19 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
         header_rows=header_rows,
         notes=tuple(notes),
         fonte=spec.text("fonte", K.SCHEMA.default("fonte")),
+        row_decimals=_row_decimals(spec, columns),
     )
     spec.text("description", K.SCHEMA.default("description"))  # for the schema's authors: only checked
     spec.reject_unknown(K.SCHEMA.names)
     return schema
+
+
+def _row_decimals(spec: Spec, columns: dict[str, ColumnSpec]) -> str | None:
+    name = spec.text("row_decimals", K.SCHEMA.default("row_decimals"))
+    if name is not None and (name not in columns or columns[name].type != "integer"):
+        spec.error(f"'{name}' is not an integer column of the table", "row_decimals")
+        return None
+    return name
 
 
 def _display(spec: Spec) -> dict[str, Any]:
