@@ -92,6 +92,7 @@ class Theme:
     text: str = K.COLORS.default("text")
     muted: str = K.COLORS.default("muted")
     logo: str | None = K.STYLE.default("logo")  # path inside the project
+    emblem: str | None = K.STYLE.default("emblem")  # path inside the project
     palette: tuple[str, ...] = K.STYLE.default("palette")  # chart series colours
     pptx_template: str | None = K.STYLE.default("pptx_template")  # a corporate .pptx: its masters and layouts
 
@@ -273,6 +274,9 @@ def _parse_theme(style: Spec, root: Path) -> Theme:
     logo = style.text("logo", K.STYLE.default("logo"))
     if logo is not None and not (root / logo).resolve().is_relative_to(root):
         style.error("the logo must be a file inside the project folder", "logo")
+    emblem = style.text("emblem", K.STYLE.default("emblem"))
+    if emblem is not None and not (root / emblem).resolve().is_relative_to(root):
+        style.error("the emblem must be a file inside the project folder", "emblem")
     template = style.text("pptx_template", K.STYLE.default("pptx_template"))
     if template is not None:
         path = (root / template).resolve()
@@ -280,7 +284,7 @@ def _parse_theme(style: Spec, root: Path) -> Theme:
             style.error(f"'{template}' is not a file inside the project folder", "pptx_template")
         elif path.suffix.lower() != ".pptx":
             style.error("the template must be a .pptx file (save a .potx as .pptx)", "pptx_template")
-    return Theme(**theme_values, logo=logo, pptx_template=template)
+    return Theme(**theme_values, logo=logo, emblem=emblem, pptx_template=template)
 
 
 def _choice(spec: Spec, key: str, keys: K.Group, message: str | None = None) -> str:

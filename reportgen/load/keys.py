@@ -144,6 +144,8 @@ STYLE = _group(
     Key("palette", "colours", "chart series colours, `#rrggbb` each; the default is the colour-blind-safe "
         "Okabe–Ito palette", DEFAULT_PALETTE, '["#0072B2", "#E69F00"]'),
     Key("logo", "path", "a picture inside the project, shown on the cover", None, "assets/logo.png"),
+    Key("emblem", "path", "the emblem (of the Republic, of the region…), a picture inside the project, shown on "
+        "the cover beside the logo", None, "assets/emblema.png"),
     Key("pptx_template", "path", "a corporate .pptx inside the project: the deck uses its masters and layouts",
         None, "assets/modello.pptx"),
     Key("missing", "line", "what a figure without a value prints (a rolled-forward draft: `n.d.`, visibly "
