@@ -165,6 +165,7 @@ class NarrativeRenderer:
         except (LookupProblem, TypeError, ValueError, ArithmeticError) as exc:
             line = _template_line(exc.__traceback__, file)
             raise InputError(str(exc), Location(file, line=line)) from None
+        text = self.formatter.typed_percents(text)  # "3%" typed in the text, as the figures print
         tokens = self.markdown.parse(text)
         self._check_images(file, tokens)
         _nest_headings(tokens, section_level)

@@ -219,7 +219,7 @@ def test_titles_are_unique_whatever_the_sections_are_called(tmp_path):
     built = Built(root)
     titles = [title_text(s) for s in built.prs.slides]
     assert len(set(titles)) == len(titles)
-    assert "1 Risultati" in titles and "1 Risultati (segue)" in titles
+    assert "1 Risultati" in titles and "1 Risultati – introduzione" in titles
 
 
 # -- 3. language ------------------------------------------------------------------------------
