@@ -196,7 +196,7 @@ def test_every_slide_has_a_unique_title_in_its_title_placeholder(sample):
         if section.children and section.blocks:
             name = f"{section.number} {section.title}"
             assert name in titles
-            assert f"{name} (segue)" in titles or f"{name} (1/" in " ".join(titles)
+            assert f"{name} – introduzione" in titles or f"{name} (1/" in " ".join(titles)
 
 
 def test_titles_are_unique_whatever_the_sections_are_called(tmp_path):
