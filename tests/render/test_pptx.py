@@ -149,10 +149,12 @@ def test_bullets_are_real_paragraphs_with_a_hanging_indent(deck):
     assert bullets > 50
 
 
-def test_no_header_word_is_broken(deck):
+def test_no_header_word_and_no_figure_is_broken(deck):
     """Every word of a column header fits its column at the table's size (measured with the
-    bundled font and the substitution allowance), so no viewer breaks it."""
-    from reportgen.render.deck.paginate import CELL_SIDE_PT
+    bundled font and the allowance for the widest substitute), so no viewer breaks it."""
+    from pptx.enum.text import PP_ALIGN
+
+    from reportgen.render.deck.paginate import CELL_SIDE_PT, UNBROKEN_ALLOWANCE
     from reportgen.render.measure import TextMeasure
 
     _, prs = deck
@@ -162,10 +164,17 @@ def test_no_header_word_is_broken(deck):
                 continue
             size = next(r.font.size.pt for c in shape.table.rows[0].cells for p in c.text_frame.paragraphs
                         for r in p.runs)
-            measure = TextMeasure(size, bold=True)
+            measure = TextMeasure(size, bold=True, allowance=UNBROKEN_ALLOWANCE)
             for column, cell in zip(shape.table.columns, shape.table.rows[0].cells):
                 for word in cell.text.split():
                     assert measure.width(word) + CELL_SIDE_PT <= column.width.pt + 0.01, (word, column.width.pt)
+            # nor a figure: "€ 4.249.834.748,3" / "0" was an amount broken in two
+            figures = TextMeasure(size, allowance=UNBROKEN_ALLOWANCE)
+            for row in list(shape.table.rows)[1:]:
+                for column, cell in zip(shape.table.columns, row.cells):
+                    if cell.text_frame.paragraphs[0].alignment == PP_ALIGN.RIGHT:
+                        for word in cell.text.split(" "):  # NBSP keeps "9,56 %" one word
+                            assert figures.width(word) + CELL_SIDE_PT <= column.width.pt + 0.01, word
 
 
 def test_a_total_row_never_stands_alone_on_a_slide(deck):
