@@ -196,8 +196,13 @@ def check_pdf(path: Path, kind: str, label: str | None = None) -> list[Problem]:
         if outside:
             problems.append(Problem(label, number + 1, "text outside the page",
                                     f"«{_text_near(glyphs, outside[0])}»"))
-        for a, _ in _overlapping(glyphs)[:1]:
-            problems.append(Problem(label, number + 1, "overlapping text", f"«{_text_near(glyphs, a)}»"))
+        overlapping = _overlapping(glyphs)
+        if overlapping:
+            charts = [box for _, box in _chart_text(page)]
+            a, b = overlapping[0]
+            in_chart = any(_inside(a.box, box) or _inside(b.box, box) for box in charts)
+            problems.append(Problem(label, number + 1, "overlapping text in a chart" if in_chart else "overlapping text",
+                                    f"«{_text_near(glyphs, a)}»"))
         if kind in SLIDE_KINDS:
             small = [(size, box) for size, box in _chart_text(page) if 0 < size < CHART_TEXT_PT - 0.05]
             if small:
