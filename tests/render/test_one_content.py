@@ -108,14 +108,15 @@ def test_every_chapter_shows_its_texts_and_figures_in_every_output(outputs):
     formatter = compile_project(SAMPLE_2024, content=False).formatter
     assert set(chapters["A4"]) == set(chapters["slide PDF"]) == set(chapters["deck"]) == \
         {s.number for s in report.sections}
-    missing = []
+    missing, compared = [], 0
     for section in report.sections:
         texts, figures = _expected(section, formatter)
-        assert texts and figures, section.number
+        compared += len(figures)
         for name, text in chapters.items():
             shown = text.get(section.number, "")
             flat, printed = _flat(shown), _figures(shown)
             missing += [(section.number, name, t) for t in texts if _flat(t) not in flat]
             missing += [(section.number, name, f) for f in sorted(figures - printed)]
     assert missing == []
+    assert compared > 900  # the figures of every table and narrative, not an empty comparison
 

@@ -95,7 +95,7 @@ def test_chapters_open_with_a_divider_and_notes_help_the_presenter(deck, built_s
     _, prs = deck
     slides = list(prs.slides)
     chapters = [s for s in built_sample.report.walk()
-                if s.children or (s.level == 1 and any(b.kind != "text" for b in s.blocks))]
+                if s.children or (s.level == 1 and any(b.kind != "text" for b in s.blocks))]  # a report with parts
     assert {"13", "16", "17"} <= {c.number for c in chapters}  # chapters without subsections too
     dividers = [s for s in slides if s.slide_layout.name == "Section Header"]
     assert [d.shapes.title.text_frame.text for d in dividers] == [f"{c.number} {c.title}" for c in chapters]

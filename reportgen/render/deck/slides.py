@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ...content.model import Section
+from ...content.model import Report, Section
 from .blocks import SectionSlides
 from .contents import contents_slide
 from .notes import continued_notes, first_notes
@@ -78,10 +78,15 @@ def title_slide(deck: Deck, project_root: Path | None = None) -> None:
     contents_slide(deck)  # the contents follow the title slide, as in the PDFs
 
 
-def has_divider(section: Section) -> bool:
-    """A chapter opens with a divider: every section with subsections, and a top-level one with
-    more than a text (the slide PDF's template says the same)."""
-    return bool(section.children) or (section.level == 1 and any(b.kind != "text" for b in section.blocks))
+def has_divider(section: Section, report: Report) -> bool:
+    """A chapter opens with a divider: every section with subsections and, in a report whose
+    chapters have subsections (a long one), every top-level section with more than a text.
+    A short report of single-section chapters has none: a divider before each would double it.
+    The slide PDF's template says the same; of the other sections only their structure counts."""
+    if section.children:
+        return True
+    return section.level == 1 and any(b.kind != "text" for b in section.blocks) and \
+        any(chapter.children for chapter in report.sections)
 
 
 def _divider(deck: Deck, section: Section) -> str:
@@ -111,7 +116,7 @@ def _number_titles(made: list[Titled], divider: str | None) -> None:
 
 def section_slides(deck: Deck, section: Section) -> None:
     title = f"{section.number} {section.title}"
-    divider = _divider(deck, section) if has_divider(section) else None
+    divider = _divider(deck, section) if has_divider(section, deck.report) else None
     slides = SectionSlides(deck, title)
     for block in section.blocks:
         slides.draw(block)
