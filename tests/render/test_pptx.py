@@ -237,3 +237,22 @@ def test_a_block_the_deck_cannot_draw_is_an_error_not_left_out(tmp_path):
                                                 *report.sections[1:]))
     with pytest.raises(UndrawableBlock, match=r"kind 'map' \(section «" + first.number):
         render_pptx(odd, formatter, root)
+
+
+def test_fewer_fuller_slides(deck, built_sample):
+    """Things share a slide while they fit, and a narrative never leaves a few lines alone on
+    its last slide (it steps down a point or two instead): 197 slides before, 45 of them a third
+    used, 15 with one line."""
+    import re
+
+    _, prs = deck
+    assert len(prs.slides) < 190
+    shared = 0
+    for slide in prs.slides:
+        title = slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
+        boxes = [s for s in slide.shapes if s != slide.shapes.title and not (s.has_text_frame and s.text_frame.text.isdigit())]
+        shared += len(boxes) > 1
+        continued = re.search(r"\((\d+)/\d+\)$", title)
+        if continued and int(continued[1]) > 1 and all(s.has_text_frame and not s.has_chart for s in boxes):
+            assert sum(len(s.text_frame.text) for s in boxes) >= 150, title
+    assert shared > 40

@@ -20,7 +20,7 @@ from ..common import TABLE_GROUP, TABLE_TOTAL, text_on, tone
 from ..measure import TextMeasure
 from . import fastxml
 from .fastxml import srgb_val
-from .paginate import TEXT_PT, TableLayout, chunk_text, table_layout, text_height
+from .paginate import TEXT_PT, TableLayout, fitted_chunks, table_layout, text_height
 from .state import Deck, Titled
 from .template import FONT, rgb_color, to_emu, to_points
 
@@ -85,14 +85,14 @@ class SectionSlides:
         if not self.text:
             return
         width = self.width_pt - 14
-        chunks = chunk_text(self.text, width, self.height_pt - 10, self.room - 10 if self.slide is not None else None,
-                            indent=BULLET_INDENT)
+        size, chunks = fitted_chunks(self.text, width, self.height_pt - 10,
+                                     self.room - 10 if self.slide is not None else None, BULLET_INDENT)
         for index, chunk in enumerate(chunks):
             if not chunk:
                 continue
-            height = text_height(chunk, width, BULLET_INDENT) + 10
+            height = text_height(chunk, width, BULLET_INDENT, size) + 10
             slide, top = self.place(height, _describe_text(chunk), fresh=index > 0)
-            _add_text(self.deck, slide, chunk, top, to_emu(height))
+            _add_text(self.deck, slide, chunk, top, to_emu(height), size)
         self.text = []
 
     def draw(self, block: Block) -> None:
@@ -123,7 +123,7 @@ def _bullet(paragraph) -> None:
     etree.SubElement(properties, qn("a:buChar")).set("char", "\u2022")
 
 
-def _add_text(deck: Deck, slide, blocks: list[tuple[str, str]], top: int, height: int) -> None:
+def _add_text(deck: Deck, slide, blocks: list[tuple[str, str]], top: int, height: int, size: float = TEXT_PT) -> None:
     g = deck.geometry
     box = slide.shapes.add_textbox(g.left, top, g.body_width, height)
     frame = box.text_frame
@@ -135,7 +135,7 @@ def _add_text(deck: Deck, slide, blocks: list[tuple[str, str]], top: int, height
         if kind == "bullet":
             _bullet(paragraph)
         for run in paragraph.runs:
-            deck.font(run, TEXT_PT, kind == "heading", deck.colours.primary if kind == "heading" else None)
+            deck.font(run, size, kind == "heading", deck.colours.primary if kind == "heading" else None)
 
 
 def _add_table(deck: Deck, slide, block: TableBlock, layout: TableLayout, page: list[int],

@@ -12,6 +12,8 @@ from ..common import cell_text, header_text, tone
 from ..measure import TextMeasure
 
 TEXT_PT = 14
+SMALLER_TEXT_PT = (13, 12)  # a narrative steps down to these rather than leave a few lines alone on a slide
+SHORT_TAIL = 0.3  # of a slide's height: a last slide of text this empty is a short tail
 CELL_PAD_PT = 3.6 * 2  # python-pptx default cell margins: 0,05 in top and bottom
 CELL_SIDE_PT = 7.2 * 2  # 0,1 in left and right
 TABLE_SIZES = (10, 9, 8, 7, 6)  # points; a table with many columns steps down until its figures fit
@@ -29,18 +31,18 @@ def _lines(measure: TextMeasure, kind: str, text: str, width_pt: float, indent: 
     return measure.lines(text, width_pt - (indent if kind == "bullet" else 0))
 
 
-def text_height(blocks: list[tuple[str, str]], width_pt: float, indent: float = 0.0) -> float:
+def text_height(blocks: list[tuple[str, str]], width_pt: float, indent: float = 0.0, size: float = TEXT_PT) -> float:
     """Points the narrative blocks take in a text box ``width_pt`` wide (inside its margins)."""
-    measure = TextMeasure(TEXT_PT)
+    measure = TextMeasure(size)
     return sum(_lines(measure, k, t, width_pt, indent) * _line_height(measure) + GAP_AFTER_PT for k, t in blocks)
 
 
 def chunk_text(blocks: list[tuple[str, str]], width_pt: float, height_pt: float, first_height: float | None = None,
-               indent: float = 0.0) -> list[list[tuple[str, str]]]:
+               indent: float = 0.0, size: float = TEXT_PT) -> list[list[tuple[str, str]]]:
     """Group narrative blocks into slide-sized chunks; a paragraph too long for one slide is
     split at sentence boundaries; a heading never ends a slide. With ``first_height`` the
     first chunk is for the room left on a slide already begun: it may come back empty."""
-    measure = TextMeasure(TEXT_PT)
+    measure = TextMeasure(size)
     line_h = _line_height(measure)
     capacity_lines = max(1, int(height_pt // line_h) - 1)
     pieces: list[tuple[str, str]] = []
@@ -67,7 +69,7 @@ def chunk_text(blocks: list[tuple[str, str]], width_pt: float, height_pt: float,
             carried = [chunks[-1].pop()] if chunks[-1] and chunks[-1][-1][0] == "heading" else []
             chunks.append(carried)
             limit = height_pt
-            used = text_height(carried, width_pt, indent)
+            used = text_height(carried, width_pt, indent, size)
         chunks[-1].append(piece)
         used += needed
     if first_height is not None:
@@ -223,3 +225,18 @@ def table_layout(block: TableBlock, formatter: Formatter, width_pt: float, heigh
         used += height
     return TableLayout(size, headers, [[*t, k] for t, k in zip(texts, kinds)], tones, widths,
                        [header_h, *heights], pages)
+
+
+def fitted_chunks(blocks: list[tuple[str, str]], width_pt: float, height_pt: float, first_height: float | None,
+                  indent: float) -> tuple[float, list[list[tuple[str, str]]]]:
+    """Size and chunks of a narrative: at the body size, unless its last slide would hold only
+    a few lines that a size or two smaller brings onto the slides before (fewer, fuller slides)."""
+    chunks = chunk_text(blocks, width_pt, height_pt, first_height, indent)
+    filled = [c for c in chunks if c]
+    if len(filled) < 2 or text_height(filled[-1], width_pt, indent) > SHORT_TAIL * height_pt:
+        return TEXT_PT, chunks
+    for size in SMALLER_TEXT_PT:
+        smaller = chunk_text(blocks, width_pt, height_pt, first_height, indent, size)
+        if len([c for c in smaller if c]) < len(filled):
+            return size, smaller
+    return TEXT_PT, chunks
