@@ -84,6 +84,8 @@ def _overlapping(glyphs: list[_Glyph]) -> list[tuple[_Glyph, _Glyph]]:
             for b in members[i + 1:]:
                 if abs(a.index - b.index) <= 1 or (a.index, b.index) in seen:
                     continue
+                if abs(a.index - b.index) <= 3 and all(abs(x - y) < 0.01 for x, y in zip(a.box, b.box)):
+                    continue  # the letters of one ligature ("ffi") share its glyph's box
                 seen.add((a.index, b.index))
                 if _overlap(a.box, b.box) > OVERLAP * min(_area(a.box), _area(b.box)):
                     found.append((a, b))

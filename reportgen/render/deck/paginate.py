@@ -158,7 +158,9 @@ def _share(natural: list[float], numeric: list[bool], total: float, fixed: float
 
 
 def row_height(cells: list[str], widths: list[float], size: float, bold: bool = False) -> float:
-    measure = TextMeasure(size, bold=bold)
+    """A row as tall as its cell of most lines, wrapped as the widest substitute font wraps it
+    (LibreOffice without Titillium Web): a row measured shorter pushes what is below it down."""
+    measure = TextMeasure(size, bold=bold, allowance=UNBROKEN_ALLOWANCE)
     lines = max(measure.lines(text, w - CELL_SIDE_PT) for text, w in zip(cells, widths))
     return lines * measure.cell_line_height() + CELL_PAD_PT
 
