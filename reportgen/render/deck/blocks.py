@@ -139,7 +139,8 @@ def _add_text(deck: Deck, slide, blocks: list[tuple[str, str]], top: int, height
 
 
 def _add_table(deck: Deck, slide, block: TableBlock, layout: TableLayout, page: list[int],
-               description: str, top: int) -> None:
+               description: str, top: int):
+    """The table's page ``page`` at ``top``; returns its shape."""
     g = deck.geometry
     rows = [layout.rows[i] for i in page]
     tones = [[""] * len(layout.headers)] + [layout.tones[i] for i in page]
@@ -181,6 +182,7 @@ def _add_table(deck: Deck, slide, block: TableBlock, layout: TableLayout, page: 
             if not fastxml.write_cell(tc, values[c], right, size, bold, font, colour, fill, italic):
                 fastxml.write_cell_pptx(table.cell(r, c), values[c], right, layout.size, bold, font, colour, fill,
                                         italic)
+    return shape
 
 
 KPI_PER_ROW = 3
@@ -290,9 +292,9 @@ def _table(slides: SectionSlides, block: TableBlock) -> None:
         shows = f"tabella «{block.title}»" + (f", parte {number} di {pages}" if pages > 1 else "")
         slide, top = slides.place(caption_pt + table_pt + notes_pt, shows)
         _caption(deck, slide, block.title if number == 1 else f"{block.title} (segue)", top, to_emu(caption_pt))
-        _add_table(deck, slide, block, layout, page, description, top + to_emu(caption_pt))
-        if notes:
-            _add_notes(deck, slide, notes, top + to_emu(caption_pt + table_pt), to_emu(notes_pt))
+        shape = _add_table(deck, slide, block, layout, page, description, top + to_emu(caption_pt))
+        if notes:  # right under the table (its rows' heights rounded to EMU one by one)
+            _add_notes(deck, slide, notes, shape.top + shape.height, to_emu(notes_pt))
 
 
 def _kpi(slides: SectionSlides, block: KpiBlock) -> None:
