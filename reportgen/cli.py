@@ -426,3 +426,29 @@ def init_command(target: Path, workbook: Path, year: int | None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "-o", default="output/proof", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Contact sheets (PNG) and problems.txt go here; the outputs checked in OUT/build.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), metavar="N", help="Worker processes for the build.")
+@click.option("--no-deck", is_flag=True, help="Leave the deck out (it needs LibreOffice and a minute or two).")
+def proof(project: Path, out: Path, jobs: int | None, no_deck: bool) -> None:
+    """Build PROJECT and show every page of every output on contact sheets, listing the layout
+    problems found (overlapping text, text outside the page, near-empty pages, chart text
+    under 14 pt on slides) by page. The deck is checked as LibreOffice prints it, when
+    LibreOffice is installed. Exit 1 when there is any problem."""
+    from .proof import proof_project
+
+    result = _run(lambda: proof_project(project, out, jobs=jobs, deck=not no_deck,
+                                        progress=lambda stage: click.echo(f"… {stage}", err=True)))
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    for problem in result.problems:
+        click.echo(str(problem))
+    for sheet in result.sheets:
+        click.echo(f"… {sheet}", err=True)
+    click.echo(f"{len(result.problems)} problem(s); contact sheets in {out}", err=True)
+    sys.exit(result.exit_code)

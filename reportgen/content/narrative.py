@@ -305,6 +305,7 @@ class NarrativeRenderer:
             if long_word:  # the line is known when the word was typed, not made by placeholders
                 line = source.count("\n", 0, long_word.start()) + 1 if written else None
                 raise InputError(f"a word of more than {MAX_WORD} characters: add spaces", Location(file, line=line))
+        text = self.formatter.typed_percents(text)  # "3%" typed in the text, as the figures print
         tokens = self.markdown.parse(text)
         self._check_images(file, tokens)
         _nest_headings(tokens, section_level)
