@@ -144,7 +144,7 @@ def test_a_table_whose_outcome_has_no_reason_column(validated):
         "data/ieep.csv, row 10: target missed without a reason (motivazione dello scostamento): "
         f"ieep.incassi_da_accertamento_eca.scostamento = -34,29 % ('Incassi da accertamento ECA'); {hint}",
         "data/ieep.csv, row 11: target missed without a reason (motivazione dello scostamento): "
-        f"ieep.pagamenti_per_interessi_legali.scostamento = -158,49 % ('Pagamenti per interessi legali (-)'); {hint}",
+        f"ieep.pagamenti_per_interessi_legali.scostamento = -158,49 % ('Pagamenti per interessi legali'); {hint}",
     ]
 
 
