@@ -304,7 +304,7 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
     if len(errors.errors) > before:  # unreadable: every key would be reported missing, which is noise
         raise InputErrors(errors.errors)
     spec = Spec(data, "report.yaml", errors)
-    year = spec.integer("year")
+    year = spec.integer("year", bounds=(1000, 9999))  # dates are built from it
     locale = spec.line("locale", K.REPORT.default("locale"))
     try:
         from babel import Locale

@@ -110,7 +110,24 @@ def parse_number(raw: Any, decimal_mark: str = ",") -> tuple[Decimal, bool]:
 _ITALIAN = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$")
 
 
+# Decimal computes with 28 significant digits: a figure with more would be rounded silently by the
+# first sum, and one with thousands of digits (or decimals) makes formatting fail. No amount a
+# report publishes comes near it.
+MAX_DIGITS = 28
+
+
 def parse_number_detail(raw: Any, decimal_mark: str = ",") -> tuple[Decimal, bool, int | None, bool]:
+    detail = _parse_number_detail(raw, decimal_mark)
+    value = detail[0]
+    if not value.is_finite():
+        raise CellError("is not a finite number")
+    digits = value.as_tuple()
+    if len(digits.digits) > MAX_DIGITS or abs(int(digits.exponent)) > MAX_DIGITS:
+        raise CellError(f"has more than {MAX_DIGITS} digits")
+    return detail
+
+
+def _parse_number_detail(raw: Any, decimal_mark: str) -> tuple[Decimal, bool, int | None, bool]:
     if decimal_mark == "," and isinstance(raw, str):
         match = _ITALIAN.match(raw.strip())
         if match:
