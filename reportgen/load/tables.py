@@ -16,7 +16,18 @@ from typing import Any
 from ..errors import ErrorCollector, Location
 from .readers import RawTable
 from .schema import ColumnSpec, TableSchema
-from .values import EXPECTED, NUMERIC_TYPES, MAX_DIGITS, CellError, Quantity, is_blank, is_dash, parse_cell, parse_ref
+from .values import (
+    EXPECTED,
+    MAX_DIGITS,
+    NUMERIC_TYPES,
+    CellError,
+    Quantity,
+    cell_control_character,
+    is_blank,
+    is_dash,
+    parse_cell,
+    parse_ref,
+)
 
 MAX_ROWS = 200_000
 
@@ -106,6 +117,8 @@ def _cell_parser(column: ColumnSpec, decimal_mark: str):
         def parse_text(raw: Any, fmt: str | None) -> Any:
             if type(raw) is str:
                 text = raw.strip()
+                if cell_control_character(text):
+                    return _parse_value(raw, column, fmt, decimal_mark)  # which names the character
                 return text if text else column.default
             return _parse_value(raw, column, fmt, decimal_mark)
         return parse_text
