@@ -6,6 +6,7 @@ or a decode of 1,6 gigapixels."""
 
 from __future__ import annotations
 
+import os
 import struct
 import textwrap
 import zlib
@@ -37,11 +38,14 @@ def _small_png() -> bytes:
     return buffer.getvalue()
 
 
-def _logo(value: str, content: bytes | None = None, folder: bool = False):
+def _logo(value: str, content: bytes | None = None, folder: bool = False, fifo: bool = False):
     def setup(h):
         (h.project / "report.yaml").write_text(REPORT + f"style:\n  logo: {value}\n", encoding="utf-8")
         target = h.project / value
-        if folder:
+        if fifo:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.mkfifo(target)
+        elif folder:
             target.mkdir(parents=True)
         elif content is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +74,7 @@ def _zip_without_deck() -> bytes:
 LOGOS = {
     "missing": (_logo("img/logo.png"), ("logo",)),
     "folder": (_logo("img/logo.png", folder=True), ("logo",)),
+    "fifo": (_logo("img/logo.png", fifo=True), ("logo",)),
     "not-an-image": (_logo("img/logo.png", b"GIF89a but not really\n" * 40), ("logo",)),
     "empty": (_logo("img/logo.png", b""), ("logo",)),
     "text-named-jpg": (_logo("img/logo.jpg", b"just text\n"), ("logo",)),
@@ -165,3 +170,45 @@ def test_nul_or_control_character_in_a_cell_with_the_deck(hostile, setup):
             for name in deck.namelist():
                 if name.endswith(".xml") or name.endswith(".rels"):
                     etree.fromstring(deck.read(name))
+
+
+@pytest.mark.parametrize("swap", ["fifo", "link-outside", "folder"])
+def test_deck_does_not_open_a_logo_swapped_after_load(tmp_path, swap):
+    # the load checked a good logo; by the time the deck draws the title slide it is a FIFO (an
+    # open would wait for ever), a link to a file outside or a folder: the deck leaves it out
+    import io
+    import signal
+
+    from PIL import Image
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    from reportgen.content import build_report, formatter_for
+    from reportgen.engine import compute
+    from reportgen.load import load_project
+    from reportgen.render.deck import render_pptx
+    from tests.conftest import MINI_SCHEMA, write_project
+
+    root = write_project(tmp_path / "p", REPORT + "style:\n  logo: logo.png\n", {
+        "data/kpi.schema.yaml": MINI_SCHEMA, "data/kpi.csv": MINI_CSV, "text/risultati.md": "Testo.\n"})
+    Image.new("RGB", (300, 100), "#0b4f8a").save(root / "logo.png")
+    loaded = load_project(root)
+    report = build_report(loaded, compute(loaded))
+    logo = root / "logo.png"
+    logo.unlink()
+    if swap == "fifo":
+        os.mkfifo(logo)
+    elif swap == "folder":
+        logo.mkdir()
+    else:
+        outside = tmp_path / "outside.png"
+        Image.new("RGB", (300, 100), "#b03a2e").save(outside)
+        logo.symlink_to(outside)
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the deck waited on the logo"))
+    signal.alarm(30)
+    try:
+        data = render_pptx(report, formatter_for(loaded.config), root)
+    finally:
+        signal.alarm(0)
+    first = Presentation(io.BytesIO(data)).slides[0]
+    assert not [s for s in first.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
