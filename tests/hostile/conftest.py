@@ -33,7 +33,10 @@ BOOTSTRAP = textwrap.dedent("""
     _log = open(os.environ["RG_OPEN_LOG"], "a", encoding="utf-8")
     def _hook(event, args):
         if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
-            _log.write(os.path.abspath(os.fsdecode(args[0])) + "\\n")
+            name = os.fsdecode(args[0])
+            # a bare name is opened relative to a folder descriptor (shutil.rmtree, os.fwalk) the
+            # event does not show: logged as it is, not resolved against the working directory
+            _log.write((name if os.sep not in name and name not in (".", "..") else os.path.abspath(name)) + "\\n")
             _log.flush()
     sys.addaudithook(_hook)
     if os.environ.get("RG_FONTTOOLS"):
@@ -133,6 +136,8 @@ class Hostile:
                   "/usr/share/zoneinfo/", "/usr/share/fonts/")
         outside = []
         for name in dict.fromkeys(run.opened):
+            if not os.path.isabs(name):  # an entry of a folder opened by its path, which is checked itself
+                continue
             try:  # where the path leads: a link inside the project to a file outside is outside
                 real = Path(name).resolve()
             except (OSError, RuntimeError):
