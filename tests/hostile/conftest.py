@@ -39,6 +39,28 @@ BOOTSTRAP = textwrap.dedent("""
             _log.write((name if os.sep not in name and name not in (".", "..") else os.path.abspath(name)) + "\\n")
             _log.flush()
     sys.addaudithook(_hook)
+    if os.environ.get("RG_DENY_WRITES"):
+        # a file system that refuses writes under one folder (read-only, or full): the system
+        # call fails with that errno, as it would, without needing a mount or a non-root user
+        import errno
+        _code, _, _folder = os.environ["RG_DENY_WRITES"].partition(":")
+        _code = getattr(errno, _code)
+        _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+        _CHANGE = {"os.rename": 2, "os.link": 2, "os.symlink": 2, "os.remove": 1, "os.rmdir": 1, "os.mkdir": 1,
+                   "os.truncate": 1, "os.chmod": 1, "os.utime": 1}
+        def _deny(event, args):
+            if event == "open":
+                mode, flags = args[1], args[2]
+                paths = args[:1] if (isinstance(mode, str) and set(mode) & set("wax+")) or (
+                    isinstance(flags, int) and flags & _WRITE) else ()
+            else:
+                paths = args[:_CHANGE.get(event, 0)]
+            for path in paths:
+                if isinstance(path, (str, bytes, os.PathLike)):
+                    full = os.path.abspath(os.fsdecode(path))
+                    if full == _folder or full.startswith(_folder + os.sep):
+                        raise OSError(_code, os.strerror(_code), full)
+        sys.addaudithook(_deny)
     if os.environ.get("RG_FONTTOOLS"):
         import weasyprint.pdf.fonts
         weasyprint.pdf.fonts.harfbuzz_subset = None
