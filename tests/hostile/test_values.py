@@ -77,6 +77,23 @@ CASES = {
                           ("kpi.schema.yaml",)),
     "check-tolerance-huge": (_schema(SCHEMA + "checks:\n  - {row: deflusso, column: consuntivo, published: \"1,048\", "
                                      f"tolerance: {HUGE}}}\n"), ("kpi.schema.yaml",)),
+    "check-published-float-1e23": (_schema(SCHEMA + "checks:\n  - {row: deflusso, column: consuntivo, published: 1e+23}\n"),
+                                   ("kpi.schema.yaml",)),
+    "check-published-nan": (_schema(SCHEMA + "checks:\n  - {row: deflusso, column: consuntivo, published: .nan}\n"),
+                            ("kpi.schema.yaml",)),
+    "check-published-text": (_schema(SCHEMA + "checks:\n  - {row: deflusso, column: consuntivo, published: circa}\n"),
+                             ("kpi.schema.yaml",)),
+    "check-published-date": (_schema(SCHEMA + "checks:\n  - {row: deflusso, column: consuntivo, "
+                                     "published: 2024-02-30}\n"), ("kpi.schema.yaml",)),
+    "check-tolerance-1e23": (_schema(SCHEMA + "checks:\n  - {row: deflusso, column: consuntivo, published: \"1,048\", "
+                                     "tolerance: 1e+23}\n"), ("kpi.schema.yaml",)),
+    "check-tolerance-inf": (_schema(SCHEMA + "checks:\n  - {row: deflusso, column: consuntivo, published: \"1,048\", "
+                                    "tolerance: .inf}\n"), ("kpi.schema.yaml",)),
+    "check-tolerance-nan": (_schema(SCHEMA + "checks:\n  - {row: deflusso, column: consuntivo, published: \"1,048\", "
+                                    "tolerance: .nan}\n"), ("kpi.schema.yaml",)),
+    "check-tolerance-negative": (_schema(SCHEMA + "checks:\n  - {row: deflusso, column: consuntivo, "
+                                         "published: \"1,048\", tolerance: -1}\n"), ("kpi.schema.yaml",)),
+    "year-float-1e23": (_report(REPORT.replace("year: 2024", "year: 1e+23")), ("year",)),
     "year-1e23": (_report(REPORT.replace("year: 2024", "year: 100000000000000000000000")), ("year",)),
 }
 
