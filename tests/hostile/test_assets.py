@@ -212,3 +212,32 @@ def test_deck_does_not_open_a_logo_swapped_after_load(tmp_path, swap):
         signal.alarm(0)
     first = Presentation(io.BytesIO(data)).slides[0]
     assert not [s for s in first.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
+def _image(content: bytes, name: str = "img/a.png"):
+    def setup(h):
+        (h.project / "text" / "risultati.md").write_text(f"Testo.\n\n![Una figura]({name})\n")
+        path = h.project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return setup
+
+
+IMAGES = {
+    "40000-square-png": _image(_png(40000, 40000)),
+    "15000-square-png": _image(_png(15000, 15000)),  # under Pillow's own bomb limit ×2: it would decode 900 MB
+    "9000-square-png": _image(_png(9000, 9000)),  # under Pillow's limit: decoded without a word
+    "not-an-image": _image(b"not a picture\n" * 10),
+    "truncated": _image(_small_png()[:60]),
+}
+
+
+@pytest.mark.parametrize("case", IMAGES)
+def test_narrative_image_bounded_before_decoding(hostile, case):
+    # left out with a warning (exit 0) or refused (exit 2), within a memory cap far below a decode
+    hostile.make()
+    IMAGES[case](hostile)
+    run = hostile.build(timeout=60)
+    hostile.assert_safe(run, ("img/a.png",))
+    if run.code == 0 and case.endswith("png"):
+        assert "img/a.png" in run.stderr  # said, not silently dropped
