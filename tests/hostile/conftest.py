@@ -143,6 +143,17 @@ class Hostile:
 
     # -- what every case asserts
 
+    EARLIER = b"%PDF- an earlier build's output"
+
+    def seed_earlier(self, name: str = "p.pdf") -> None:
+        """An output of an earlier build, which a build ending in exit 2 must leave as it was."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / name).write_bytes(self.EARLIER)
+
+    def assert_earlier_intact(self, run: Run, name: str = "p.pdf") -> None:
+        if run.code != 0:
+            assert (self.out / name).read_bytes() == self.EARLIER
+
     def allowed(self, package: Path = ROOT) -> list[Path]:
         """Where a build may open files: the project, its output folder, reportgen's own code,
         templates and fonts, the Python installation, this run's caches (matplotlib, fontconfig)

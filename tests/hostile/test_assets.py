@@ -95,8 +95,11 @@ def test_logo(hostile, case, formats):
     hostile.make()
     setup, names = LOGOS[case]
     setup(hostile)
+    earlier = f"p.{formats}"  # the output this build replaces when it succeeds
+    hostile.seed_earlier(earlier)
     run = hostile.build(formats=formats, timeout=40)
     hostile.assert_safe(run, names, ok=True if case == "good" else None)
+    hostile.assert_earlier_intact(run, earlier)
 
 
 TEMPLATES = {
@@ -112,8 +115,10 @@ TEMPLATES = {
 def test_garbage_pptx_template_is_refused(hostile, case):
     hostile.make()
     TEMPLATES[case](hostile)
+    hostile.seed_earlier("p.pptx")
     run = hostile.build(formats="pptx", timeout=40)
     hostile.assert_safe(run, ("pptx_template", "corporate.pptx"), ok=False)
+    hostile.assert_earlier_intact(run, "p.pptx")
 
 
 def _xlsx(h, rows: list[list]) -> None:
@@ -134,8 +139,10 @@ HEADER = ["id", "indicatore", "polarita", "obiettivo", "consuntivo"]
 def test_excel_error_in_a_numeric_cell_names_the_cell(hostile, error):
     hostile.make()
     _xlsx(hostile, [HEADER, ["deflusso", "Indice", "higher", 1.013, error], ["costi", "Costi", "lower", 171.54, 155.54]])
+    hostile.seed_earlier()
     run = hostile.build(timeout=40)
     hostile.assert_safe(run, ("kpi.xlsx",), ok=False)
+    hostile.assert_earlier_intact(run)
 
 
 def _nul_key(h):

@@ -103,5 +103,7 @@ def test_bad_value_is_one_line_or_a_safe_build(hostile, case):
     hostile.make()
     setup, names = CASES[case]
     setup(hostile)
+    hostile.seed_earlier()
     run = hostile.build(timeout=40)
     hostile.assert_safe(run, names)
+    hostile.assert_earlier_intact(run)
