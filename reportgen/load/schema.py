@@ -165,7 +165,7 @@ def _parse_column(spec: Spec, name: str, computed: bool) -> ColumnSpec | None:
         except CellError as exc:
             spec.error(f"'{default}' {exc}", "default")
             default = None
-    decimals = spec.integer("decimals", keys.default("decimals"))
+    decimals = spec.integer("decimals", keys.default("decimals"), bounds=(0, 10))
     column = ColumnSpec(
         name=name,
         type=col_type,
@@ -199,6 +199,9 @@ def _parse_aggregates(spec: Spec, key: str, known: set[str]) -> dict[str, Aggreg
             spec.error(f"unknown column '{column}'", key)
         if isinstance(agg, dict) and list(agg) == ["weighted_mean"]:
             weight = agg["weighted_mean"]
+            if not isinstance(weight, str):
+                spec.error(f"'{column}': weighted_mean expects the name of the weight column", key)
+                continue
             if weight not in known:
                 spec.error(f"unknown weight column '{weight}'", key)
             result[column] = Aggregate("weighted_mean", weight)

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from ...content.model import Report, Section
+from ...load.files import UnsafeFile, checked_path
 from .blocks import SectionSlides
 from .contents import contents_slide
 from .notes import continued_notes, first_notes
@@ -35,7 +36,10 @@ def _add_logo(deck: Deck, slide, project_root: Path | None) -> None:
     logo = deck.report.meta.theme.logo
     if not deck.styled or not logo or project_root is None:
         return
-    path = project_root / logo
+    try:  # checked at load; again here, as the deck opens it: a link, a FIFO or a folder would hang or leak
+        path = checked_path(project_root, project_root / logo, "style.logo")
+    except UnsafeFile:
+        return
     if path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"):
         return  # python-pptx embeds raster images only (an SVG logo stays in the PDFs)
     g = deck.geometry
