@@ -345,11 +345,26 @@ def parse_block(spec: Spec, section_id: str) -> Any:
 
 
 def check_references(config, schemas: dict[str, TableSchema], narratives: dict[str, Any],
-                     errors: ErrorCollector) -> None:
-    """Every table, column, figure and narrative file a block names exists."""
+                     errors: ErrorCollector, unreadable: frozenset[str] = frozenset()) -> None:
+    """Every table, column, figure and narrative file a block names exists. A block naming a table in
+    ``unreadable`` (its schema has an error of its own, already reported) is not checked: it would
+    only add an "unknown table" that sends the author looking in the wrong file."""
     for section in config.walk():
         for block in section.blocks:
+            if unreadable and not unreadable.isdisjoint(_tables_named(block)):
+                continue
             kind_of(block).check(block, section, schemas, narratives, errors)
+
+
+def _tables_named(block: Any) -> set[str]:
+    named = {getattr(block, "table", None)}
+    for item in getattr(block, "items", None) or ():
+        named.update(ref.table for ref in (getattr(item, "figure", None), getattr(item, "compare", None)) if ref)
+    reference = getattr(block, "reference", None)
+    if reference is not None and getattr(reference, "figure", None) is not None:
+        named.add(reference.figure.table)
+    named.discard(None)
+    return named
 
 
 def check_outputs(config, formats, errors: ErrorCollector) -> None:
