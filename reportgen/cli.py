@@ -24,8 +24,9 @@ _OWN = {  # the CLI's own texts: English, Italian
     "error": ("error", "errore"),
     "warning": ("warning", "avviso"),
     "not ready": ("not ready", "non pronto"),
-    "problems": ("{count} problem{s} found; nothing was written.",
-                 "{count} problem{i} trovat{i}; nessun file è stato scritto."),
+    "problems": ("{count} problems found; nothing was written.",
+                 "{count} problemi trovati; nessun file è stato scritto."),
+    "one problem": ("1 problem found; nothing was written.", "1 problema trovato; nessun file è stato scritto."),
     "interrupted": ("interrupted: no output was replaced.", "interrotto: nessun file è stato sostituito."),
     "internal": ("internal error: reportgen failed unexpectedly; please report this with the traceback below.",
                  "errore interno: reportgen si è fermato inatteso; segnalatelo con il traceback qui sotto."),
@@ -61,7 +62,7 @@ def _fail_input(errors: list[InputError]) -> None:
     for error in errors:
         _say(str(error), err=True, kind="error")
     count = len(errors)
-    _say(_text("problems", count=count, s="s" if count != 1 else "", i="i" if count != 1 else "o"), err=True)
+    _say(_text("one problem") if count == 1 else _text("problems", count=count), err=True)
     sys.exit(2)
 
 

@@ -1,0 +1,156 @@
+"""Messages for authors: figures as the report prints them, one message per cause, Italian by
+default (--lang en for the originals), and the catalogue covering what a user meets."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.api import compute_project
+from reportgen.cli import main
+from reportgen.errors import InputErrors
+from reportgen.messages import localize, translate
+from reportgen.project import compile_project
+from tests.conftest import MINI_CSV, MINI_REPORT, MINI_SCHEMA, write_project
+
+CHECKS = """\
+    checks:
+      - {row: deflusso, column: scostamento, published: "3,44"}
+      - {row: costi, column: consuntivo, published: "155,5"}
+      - {row: costi, column: consuntivo, published: "155", tolerance: 0.1}
+"""
+
+
+def _project(tmp_path, schema=MINI_SCHEMA, csv=MINI_CSV, report=MINI_REPORT, text="Testo.\n", extra=None):
+    return write_project(tmp_path / "p", report, {"data/kpi.schema.yaml": schema, "data/kpi.csv": csv,
+                                                  "text/risultati.md": text, **(extra or {})})
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_a_check_value_shows_both_figures_as_printed(tmp_path):
+    checks = compute_project(_project(tmp_path, MINI_SCHEMA + CHECKS)).checks
+    assert [c.ok for c in checks] == [False, True, False]
+    # the scostamento is 3,4549…%: printed with the published text's two decimals, Italian marks
+    assert checks[0].message == ("check value of table 'kpi', row 'deflusso', column 'scostamento': "
+                                 "published 3,44 · computed 3,46")
+    assert checks[2].message.endswith("published 155 · computed 156 (tolerance 0,1)")  # a stated tolerance
+    assert localize(str(checks[0])) == (
+        "data/kpi.schema.yaml: valore di controllo della tabella 'kpi', riga 'deflusso', colonna 'scostamento': "
+        "pubblicato 3,44 · calcolato 3,46")
+
+
+def test_build_warns_in_italian_by_default_and_in_english_with_lang_en(tmp_path, monkeypatch):
+    project = _project(tmp_path, MINI_SCHEMA + CHECKS)
+    monkeypatch.delenv("REPORTGEN_LANG")
+    italian = run("build", str(project), "--out", str(tmp_path / "o"), "-q", "--jobs", "1", "--format", "pdf")
+    assert italian.exit_code == 0, italian.output
+    assert italian.stderr.splitlines()[0] == (
+        "avviso: data/kpi.schema.yaml: valore di controllo della tabella 'kpi', riga 'deflusso', colonna "
+        "'scostamento': pubblicato 3,44 · calcolato 3,46")
+    english = run("--lang", "en", "build", str(project), "--out", str(tmp_path / "o"), "-q", "--format", "pdf")
+    assert english.stderr.splitlines()[0] == (
+        "warning: data/kpi.schema.yaml: check value of table 'kpi', row 'deflusso', column 'scostamento': "
+        "published 3,44 · computed 3,46")
+    monkeypatch.setenv("REPORTGEN_LANG", "en")
+    assert run("build", str(project), "--out", str(tmp_path / "o"), "-q", "--format", "pdf").stderr == english.stderr
+
+
+def test_errors_are_italian_by_default_with_their_location(tmp_path, monkeypatch):
+    monkeypatch.delenv("REPORTGEN_LANG")
+    project = _project(tmp_path, csv=MINI_CSV.replace("1,048", "molto"))
+    result = run("build", str(project), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-2:] == [
+        "errore: data/kpi.csv, riga 2, colonna 'consuntivo': 'molto' non è un numero; atteso un numero come 1.234,56",
+        "1 problema trovato; nessun file è stato scritto.",
+    ]
+    english = run("--lang", "en", "build", str(project), "--out", str(tmp_path / "o"))
+    assert english.stderr.splitlines()[-2:] == [
+        "error: data/kpi.csv, row 2, column 'consuntivo': 'molto' is not a number; expected a number such as 1.234,56",
+        "1 problem found; nothing was written.",
+    ]
+
+
+def test_a_yaml_syntax_error_is_one_message(tmp_path):
+    # the table block and the narrative name the table whose schema cannot be read: no "unknown table"
+    project = _project(tmp_path, MINI_SCHEMA.replace("key: id", "key: id: x"),
+                       text="{{ kpi.deflusso.consuntivo }}\n")
+    result = run("build", str(project), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    # libyaml says "in this context", PyYAML's own loader "here"
+    assert [e.replace("in this context", "here") for e in errors] == [
+        "error: data/kpi.schema.yaml, line 2: invalid YAML: mapping values are not allowed here"]
+    assert localize(errors[0][len("error: "):]) == (
+        "data/kpi.schema.yaml, riga 2: YAML non valido: qui non può esserci un valore (manca un a capo o uno "
+        "spazio dopo ':'?)")
+
+
+def test_a_table_whose_schema_is_fine_is_still_unknown_when_missing(tmp_path):
+    project = _project(tmp_path, report=MINI_REPORT.replace("- table: kpi", "- table: kpj"))
+    with pytest.raises(InputErrors) as raised:
+        compile_project(project)
+    assert [str(e) for e in raised.value.errors] == [
+        "report.yaml: section 'risultati': unknown table 'kpj' (no data/kpj.schema.yaml)"]
+
+
+# What a user of the samples can get wrong, one change each; every message it gives must be in
+# the catalogue (a message missing falls back to English: listed here, so the test says which).
+BROKEN = {
+    "cell": dict(csv=MINI_CSV.replace("1,048", "uno")),
+    "polarity": dict(csv=MINI_CSV.replace("higher", "su")),
+    "empty required": dict(csv=MINI_CSV.replace("171,54", "")),
+    "missing column": dict(csv=MINI_CSV.replace("id;indicatore", "ix;indicatore")),
+    "duplicate key": dict(csv=MINI_CSV.replace("costi;", "deflusso;")),
+    "percent in decimal": dict(csv=MINI_CSV.replace("155,54", "15%")),
+    "extra values": dict(csv=MINI_CSV.replace("155,54", "155,54;7")),
+    "no rows": dict(csv="id;indicatore;polarita;obiettivo;consuntivo\n"),
+    "yaml": dict(schema=MINI_SCHEMA.replace("key: id", "key: [id")),
+    "unknown type": dict(schema=MINI_SCHEMA.replace("type: decimal, required: true}\n      consuntivo",
+                                                    "type: numero, required: true}\n      consuntivo")),
+    "unknown key": dict(schema=MINI_SCHEMA.replace("title: Indicatori", "title: Indicatori\n    titolo: X")),
+    "unknown op": dict(schema=MINI_SCHEMA.replace("op: scostamento", "op: scarto")),
+    "unknown column in derivation": dict(schema=MINI_SCHEMA.replace("obiettivo: obiettivo", "obiettivo: target")),
+    "check row": dict(schema=MINI_SCHEMA + '    checks:\n      - {row: nessuna, column: consuntivo, published: "1"}\n'),
+    "check value": dict(schema=MINI_SCHEMA + '    checks:\n      - {row: costi, column: consuntivo, published: "x"}\n'),
+    "unknown table in report": dict(report=MINI_REPORT.replace("- table: kpi", "- table: kpx")),
+    "unknown section key": dict(report=MINI_REPORT.replace("title: Risultati", "title: Risultati\n        titolo: R")),
+    "missing text": dict(report=MINI_REPORT.replace("text/risultati.md", "text/altro.md")),
+    "bad year": dict(report=MINI_REPORT.replace("year: 2024", "year: duemila")),
+    "no sections": dict(report=MINI_REPORT.split("sections:")[0] + "sections: []\n"),
+    "placeholder row": dict(text="{{ kpi.nessuna.consuntivo }}\n"),
+    "placeholder column": dict(text="{{ kpi.costi.nessuna }}\n"),
+    "placeholder table": dict(text="{{ nessuna.costi.consuntivo }}\n"),
+    "placeholder syntax": dict(text="{{ kpi.costi.consuntivo \n"),
+    "reference": dict(csv=MINI_CSV.replace("171,54", "@kpi.nessuna.consuntivo")),
+}
+
+
+def _messages(tmp_path, case: dict) -> list[str]:
+    try:
+        compile_project(_project(tmp_path, **case))
+    except InputErrors as exc:
+        return [e.message for e in exc.errors]
+    return []
+
+
+def test_every_message_a_sample_user_meets_is_translated(tmp_path):
+    seen, missing = {}, []
+    for name, case in BROKEN.items():
+        messages = _messages(tmp_path / name, case)
+        assert messages, f"{name}: no error"
+        seen[name] = messages
+        missing += [f"{name}: {m}" for m in messages if translate(m) is None]
+    assert missing == []
+
+
+def test_untranslated_text_stays_english_and_locations_are_translated():
+    assert translate("something the catalogue does not know") is None
+    assert localize("data/x.csv, sheet 'Dati', row 3: something new") == "data/x.csv, foglio 'Dati', riga 3: something new"
+    assert localize("data/x.csv, row 3: something new", "en") == "data/x.csv, row 3: something new"
+    # a key path in front of a known message; a frame around an unknown one stays English as a whole
+    assert localize("data/k.schema.yaml: columns.a: unknown key") == "data/k.schema.yaml: columns.a: chiave sconosciuta"
+    assert translate("section 's': something new") is None
