@@ -201,6 +201,22 @@ _EXACT: dict[str, str] = {
     "a placeholder must print a figure or text": "un segnaposto deve stampare una cifra o un testo",
     "placeholders nested too deeply": "segnaposto annidati troppo in profondità",
     "division by zero": "divisione per zero",
+    "titles the groups of group_by; without group_by it has no effect":
+        "intitola i gruppi di group_by; senza group_by non ha effetto",
+    "a transposed table has no groups nor repeated cells to merge; with transpose it has no effect":
+        "una tabella trasposta non ha gruppi né celle ripetute da unire; con transpose non ha effetto",
+    "the rows named by rows/series_rows are shown; with them 'where' has no effect":
+        "si mostrano le righe nominate da rows/series_rows; con esse 'where' non ha effetto",
+    "sorts the rows of labels + values; with x + series_rows it has no effect":
+        "ordina le righe di labels + values; con x + series_rows non ha effetto",
+    "summarize groups every data row; 'where' has no effect here (filter the table block instead)":
+        "summarize raggruppa tutte le righe di dati; 'where' qui non ha effetto (filtrare il blocco della tabella)",
+    "has no effect without 'count' (the column that counts the rows)":
+        "non ha effetto senza 'count' (la colonna che conta le righe)",
+    "a share of a total column is taken row by row; 'by' has no effect with 'total'":
+        "la quota di una colonna di totale si calcola riga per riga; con 'total' 'by' non ha effetto",
+    "a formula is a target's outcome only with 'target: N'; without it 'reason' has no effect":
+        "una formula è l'esito di un obiettivo solo con 'target: N'; senza, 'reason' non ha effetto",
     # what PyYAML says most often about a file typed by hand
     "mapping values are not allowed here": "qui non può esserci un valore (manca un a capo o uno spazio dopo ':'?)",
     "mapping values are not allowed in this context":
@@ -380,6 +396,9 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     ("macros call each other more than {count} levels deep", "macro che si chiamano per più di {count} livelli"),
     ("an exponent larger than {count}", "un esponente maggiore di {count}"),
     ("a text longer than {count} characters", "un testo più lungo di {count} caratteri"),
+    # keys without effect (load/schema.py)
+    ("the column '{column}' is headed '{label}' already; this label has no effect: give it once",
+     "la colonna '{column}' ha già l'intestazione '{label}'; questa etichetta non ha effetto: indicarla una volta"),
     # key paths of YAML files: "columns.x.type: <message>"
     ("{path}: {message}", "{path}: {message}"),
 )

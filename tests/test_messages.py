@@ -154,3 +154,49 @@ def test_untranslated_text_stays_english_and_locations_are_translated():
     # a key path in front of a known message; a frame around an unknown one stays English as a whole
     assert localize("data/k.schema.yaml: columns.a: unknown key") == "data/k.schema.yaml: columns.a: chiave sconosciuta"
     assert translate("section 's': something new") is None
+
+
+# Keys accepted in a place where they would do nothing: an error naming the key, never silence.
+WITHOUT_EFFECT = {
+    "summarize where": (
+        "    derive:\n      - {op: summarize, by: [polarita], columns: {obiettivo: sum}, where: {polarita: higher}}\n",
+        "derive[0].where: summarize groups every data row; 'where' has no effect here"),
+    "count_label without count": (
+        "    derive:\n      - {op: summarize, by: [polarita], columns: {obiettivo: sum}, count_label: Numero}\n",
+        "derive[0].count_label: has no effect without 'count'"),
+    "share by and total": (
+        "    derive:\n      - {op: share, into: quota, of: consuntivo, total: obiettivo, by: polarita}\n",
+        "derive[0].by: a share of a total column is taken row by row; 'by' has no effect with 'total'"),
+    "formula reason without target": (
+        "      motivo: {type: text}\n    derive:\n      - {op: formula, into: f, formula: obiettivo * 2, reason: motivo}\n",
+        "derive[0].reason: a formula is a target's outcome only with 'target: N'"),
+    "a second label": (
+        "    derive:\n      - {op: sum, into: s, of: [obiettivo], label: Somma}\n"
+        "      - {op: sum, into: s, of: [consuntivo], label: Totale, where: {polarita: lower}}\n",
+        "derive[1].label: the column 's' is headed 'Somma' already; this label has no effect"),
+}
+
+BASE_SCHEMA = MINI_SCHEMA.split("    derive:")[0]
+
+
+@pytest.mark.parametrize("case", list(WITHOUT_EFFECT))
+def test_a_derivation_key_without_effect_is_an_error(tmp_path, case):
+    extra, expected = WITHOUT_EFFECT[case]
+    messages = _messages(tmp_path, {"schema": BASE_SCHEMA + extra})
+    assert any(m.startswith(expected) for m in messages), messages
+    assert all(translate(m) is not None for m in messages), messages
+
+
+@pytest.mark.parametrize(("block", "expected"), [
+    ("{table: kpi, group_titles: kpi.indicatore}", "group_titles: titles the groups of group_by"),
+    ("{table: kpi, transpose: true, group_by: polarita}", "group_by: a transposed table has no groups"),
+    ("{chart: {kind: bar, table: kpi, labels: indicatore, values: [consuntivo], rows: [costi], "
+     "where: {polarita: lower}}}", "chart.where: the rows named by rows/series_rows are shown"),
+    ("{chart: {kind: bar, table: kpi, x: [obiettivo, consuntivo], series_rows: [costi], sort: asc}}",
+     "chart.sort: sorts the rows of labels + values"),
+])
+def test_a_block_key_without_effect_is_an_error(tmp_path, block, expected):
+    report = MINI_REPORT.replace("- table: kpi", f"- {block}")
+    messages = _messages(tmp_path, {"report": report})
+    assert any(expected in m for m in messages), messages
+    assert all(translate(m) is not None for m in messages), messages
