@@ -3,15 +3,23 @@ default (--lang en for the originals), and the catalogue covering what a user me
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from reportgen.api import compute_project
 from reportgen.cli import main
-from reportgen.errors import InputErrors
+from reportgen.errors import ErrorCollector, InputErrors
+from reportgen.load import keys, reference
+from reportgen.load.blocks import BLOCK_KINDS
+from reportgen.load.config import load_project_config
+from reportgen.load.operations import OPERATIONS
+from reportgen.load.schema import parse_table_schema
 from reportgen.messages import localize, translate
 from reportgen.project import compile_project
-from tests.conftest import MINI_CSV, MINI_REPORT, MINI_SCHEMA, write_project
+from tests.conftest import MINI_CSV, MINI_REPORT, MINI_SCHEMA, ROOT, write_project
 
 CHECKS = """\
     checks:
@@ -200,3 +208,61 @@ def test_a_block_key_without_effect_is_an_error(tmp_path, block, expected):
     messages = _messages(tmp_path, {"report": report})
     assert any(expected in m for m in messages), messages
     assert all(translate(m) is not None for m in messages), messages
+
+
+# -- the reference: every key with an example, every example loads ------------------------------
+
+DOC = ROOT / "docs" / "project-format.md"
+
+
+def _yaml_blocks() -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+
+
+def test_every_key_and_operation_of_the_reference_has_an_example():
+    groups = [*keys.REPORT_GROUPS, *keys.SCHEMA_GROUPS, *(g for kind in BLOCK_KINDS.values() for g in kind.keys)]
+    assert [f"{g.path or g.file}: {k.name}" for g in groups for k in g.keys if not k.example] == []
+    assert set(reference.OPERATION_EXAMPLES) == set(OPERATIONS)
+    for group in groups:  # a mapping or a list is shown in flow YAML, which must read as one
+        for key in group.keys:
+            if key.type in ("mapping", "list"):
+                assert isinstance(yaml.safe_load(key.example), dict if key.type == "mapping" else list), key.name
+
+
+def test_every_operation_example_is_a_valid_derivation(tmp_path):
+    derive = "\n".join(f"  - {example}" for example in reference.OPERATION_EXAMPLES.values()
+                       if "summarize" not in example)
+    columns = {name: "decimal" for name in ("sede", "cluster", "q1", "q2", "obiettivo", "consuntivo", "m_2023",
+                                            "m_2024", "presenti", "fabbisogno", "importo", "accertato")}
+    columns.update(polarita="polarity", motivazione="text", area="text", segno="sign")
+    schema = "title: Esempi\ncolumns:\n" + "".join(f"  {n}: {{type: {t}}}\n" for n, t in columns.items())
+    path = tmp_path / "esempi.schema.yaml"
+    for text in (schema + "derive:\n" + derive + "\n",
+                 schema + f"derive:\n  - {reference.OPERATION_EXAMPLES['summarize']}\n"):
+        path.write_text(text, encoding="utf-8")
+        errors = ErrorCollector()
+        assert parse_table_schema(path, "data/esempi.schema.yaml", "esempi", errors) is not None
+        assert [str(e) for e in errors.errors] == []
+
+
+def test_every_yaml_example_of_the_format_document_loads(tmp_path):
+    blocks = _yaml_blocks()
+    assert len(blocks) >= 12
+    schemas = reports = 0
+    for index, block in enumerate(blocks):
+        data = yaml.safe_load(block)  # every snippet is YAML
+        first = block.splitlines()[0]
+        errors = ErrorCollector()
+        if first.startswith("# data/") and first.endswith(".schema.yaml"):  # a whole schema: the schema loader
+            path = tmp_path / f"s{index}.schema.yaml"
+            path.write_text(block, encoding="utf-8")
+            assert parse_table_schema(path, first[2:], f"s{index}", errors) is not None
+            schemas += 1
+        elif first == "# report.yaml":  # a whole report.yaml: the configuration loader
+            root = write_project(tmp_path / f"r{index}", block, {"text/risultati.md": "Testo.\n"})
+            load_project_config(root, errors)
+            reports += 1
+        else:
+            assert isinstance(data, dict | list), block
+        assert [str(e) for e in errors.errors] == [], block
+    assert schemas >= 6 and reports >= 1
