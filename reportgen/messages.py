@@ -185,11 +185,33 @@ _EXACT: dict[str, str] = {
     # data files (load/readers.py, load/tables.py)
     "is empty: expected a header row and data rows": "è vuoto: attese una riga di intestazione e righe di dati",
     "has no sheet": "non ha fogli",
+    "at least one signatory": "serve almeno un firmatario",
+    "cannot be resolved (a loop of links?)": "non si risolve (un ciclo di collegamenti?)",
+    "leads outside the project folder (a link?): not read":
+        "porta fuori dalla cartella del progetto (un collegamento?): non letto",
+    "not found in the project": "non trovato nel progetto",
+    "is a folder: cannot be replaced by the output; the previous outputs are unchanged":
+        "è una cartella: non si può sostituire con il file; i file precedenti sono intatti",
+    "a folder": "una cartella",
+    "not a regular file": "non un file normale",
+    "expected {place, date, signatories}": "atteso {place, date, signatories}",
+    "expected table.row.column": "atteso tabella.riga.colonna",
+    "expected table.column": "atteso tabella.colonna",
+    "give either a figure (table.row.column) or a column": "indicare una cifra (tabella.riga.colonna) o una colonna",
+    "give either labels + values (rows are categories) or x + series_rows (columns are categories)":
+        "indicare labels + values (le righe sono le categorie) o x + series_rows (le colonne sono le categorie)",
+    "is required with labels": "è obbligatoria con labels",
+    "is required with x": "è obbligatoria con x",
+    "expected 'asc' or 'desc'": "atteso 'asc' o 'desc'",
+    "expected 'full' or 'half'": "atteso 'full' o 'half'",
+    "expected a mapping of column to glob pattern": "atteso un elenco di colonne e modelli (glob)",
+    "expected at least 2 columns (the label column and one more)":
+        "attese almeno 2 colonne (quella delle etichette e un'altra)",
+    "holds a formula whose result was not saved: open the file in Excel or LibreOffice Calc and save it again":
+        "contiene una formula il cui risultato non è stato salvato: aprire il file in Excel o LibreOffice Calc "
+        "e salvarlo di nuovo",
     "unsupported file type: use .csv or .xlsx": "tipo di file non gestito: usare .csv o .xlsx",
     "has a header but no data rows": "ha l'intestazione ma nessuna riga di dati",
-    "holds a formula whose result was not saved: open the file in Excel or LibreOffice and save it again":
-        "contiene una formula il cui risultato non è stato salvato: aprire il file in Excel o LibreOffice "
-        "e salvarlo di nuovo",
     # arithmetic (load/expression.py)
     "only numbers, names, + - * / and parentheses are allowed":
         "sono ammessi solo numeri, nomi, + - * / e parentesi",
@@ -303,6 +325,7 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     ("expected one of {choices}", "atteso uno tra {choices}"),
     ("expected {a} or {b}", "atteso {a} o {b}"),
     ("unknown locale '{locale}'", "lingua '{locale}' sconosciuta"),
+    ("unknown chart kind '{kind}'; use one of {choices}", "tipo di grafico '{kind}' sconosciuto; usare uno tra {choices}"),
     ("unknown numbering style '{style}'; use {choices}", "stile di numerazione '{style}' sconosciuto; usare {choices}"),
     ("unknown output '{output}'; use {choices}", "uscita '{output}' sconosciuta; usare {choices}"),
     ("unknown output format {output}; use {choices}", "formato di uscita {output} sconosciuto; usare {choices}"),
@@ -358,6 +381,7 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     ("a name contains a control character ({found})", "un nome contiene un carattere di controllo ({found})"),
     # data files and cells
     ("'{cell}' {problem}; expected {expected}", "'{cell}' {problem}; atteso {expected}"),
+    ("must be one of: {choices}", "deve essere uno tra: {choices}"),
     ("'{cell}' must be one of: {choices}", "'{cell}' deve essere uno tra: {choices}"),
     ("'{cell}' is not a reference; write @table.row.column in lowercase",
      "'{cell}' non è un riferimento; scrivere @tabella.riga.colonna in minuscolo"),
@@ -399,6 +423,17 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     # keys without effect (load/schema.py)
     ("the column '{column}' is headed '{label}' already; this label has no effect: give it once",
      "la colonna '{column}' ha già l'intestazione '{label}'; questa etichetta non ha effetto: indicarla una volta"),
+    ("cannot add {a} and {b} figures", "non si sommano cifre {a} e {b}"),
+    ("cannot subtract {a} and {b} figures", "non si sottraggono cifre {a} e {b}"),
+    ("cannot add {kinds} figures", "non si sommano cifre {kinds}"),
+    ("cannot subtract {kinds} figures", "non si sottraggono cifre {kinds}"),
+    ("cannot compute with {value}: only figures and numbers", "non si calcola con {value}: solo cifre e numeri"),
+    ("cannot be written ({why}); the previous outputs are unchanged",
+     "non si può scrivere ({why}); i file precedenti sono intatti"),
+    ("section '{section}': blocks[{index}]: a {kind} block cannot be drawn in {outputs}; leave it out of the "
+     "section or {outputs2} out of outputs",
+     "sezione '{section}': blocks[{index}]: un blocco {kind} non si può disegnare in {outputs}; toglierlo dalla "
+     "sezione o togliere {outputs2} da outputs"),
     # key paths of YAML files: "columns.x.type: <message>"
     ("{path}: {message}", "{path}: {message}"),
 )
