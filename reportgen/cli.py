@@ -52,6 +52,11 @@ def _text(key: str, **parts) -> str:
     return (english if _lang == "en" else italian).format(**parts)
 
 
+def _words(text: str) -> str:
+    """A stage's name, a message: in the chosen language."""
+    return localize(text, _lang)
+
+
 def _say(line: str, err: bool = False, kind: str | None = None) -> None:
     """Print one line for the user, in the chosen language; ``kind`` (error, warning…) prefixes it."""
     text = localize(str(line), _lang)
@@ -125,7 +130,7 @@ def build(project: Path, out: Path, formats: str | None, section: str | None, jo
     from .api import build as run_build
     from .console import progress_for
 
-    with progress_for(quiet) as progress:
+    with progress_for(quiet, _words) as progress:
         result = _run(lambda: run_build(project, out=out, formats=formats, section=section, progress=progress,
                                         jobs=jobs, cache=cache, strict=strict, pdf_profile=pdf_profile))
     if result.up_to_date and not quiet:
@@ -197,7 +202,7 @@ def snapshot_update(project: Path, snapdir: Path | None, dpi: int, formats: str,
     if not chosen or any(f not in OUTPUTS for f in chosen):
         _fail_input([InputError(f"--format: use {', '.join(OUTPUTS)}")])
     target = snapdir or project / "snapshots"
-    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    progress = None if quiet else (lambda stage: click.echo(f"… {_words(stage)}", err=True))
     counts = _run(lambda: update(project, target, dpi, chosen, section, progress))
     for output, count in counts.items():
         _say(_text("stored", output=output, count=count, target=target / output))
@@ -219,7 +224,7 @@ def snapshot_check(project: Path, snapdir: Path | None, report_dir: Path, quiet:
     from .snapshot import check, write_report
 
     target = snapdir or project / "snapshots"
-    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    progress = None if quiet else (lambda stage: click.echo(f"… {_words(stage)}", err=True))
     report = _run(lambda: check(project, target, progress))
     for result in report.results:
         if result.failed or not quiet:
@@ -256,7 +261,7 @@ def export_command(project: Path, out: Path, quiet: bool) -> None:
     """
     from .export import export_project
 
-    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    progress = None if quiet else (lambda stage: click.echo(f"… {_words(stage)}", err=True))
     result = _run(lambda: export_project(project, out=out, progress=progress))
     for warning in result.warnings:
         _say(warning, err=True, kind="warning")
@@ -362,7 +367,7 @@ def diff(projects: tuple[Path, ...], revisions: tuple[str, ...], html_file: Path
     from .diff.output import html_report, summary_lines
     from .output import write_atomic
 
-    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    progress = None if quiet else (lambda stage: click.echo(f"… {_words(stage)}", err=True))
     options = {"pages": pages, "section": section, "dpi": dpi, "progress": progress}
     if revisions:
         if len(projects) != 1 or len(revisions) > 2:

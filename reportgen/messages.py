@@ -107,8 +107,10 @@ def _location(text: str) -> str | None:
 # -- the catalogue ------------------------------------------------------------------------------
 # English pattern → Italian template. In a pattern, {name} is a variable part (the shortest text
 # that makes the whole message match), copied into the template, itself translated when it is a
-# message the catalogue knows; {path} is a key path without spaces (columns.x.type, checks[0]);
-# {message} must be a known message, or the pattern does not apply. Everything else is literal.
+# message the catalogue knows; {path} is a key path without spaces (columns.x.type, checks[0]), {n}
+# a whole number;
+# {message} must be a known message, or the pattern does not apply. Everything else is literal
+# (braces around more than a name too); in a template, literal braces are doubled.
 
 _EXACT: dict[str, str] = {
     # values (load/values.py): what a cell is, after the cell's text
@@ -223,6 +225,18 @@ _EXACT: dict[str, str] = {
     "a placeholder must print a figure or text": "un segnaposto deve stampare una cifra o un testo",
     "placeholders nested too deeply": "segnaposto annidati troppo in profondità",
     "division by zero": "divisione per zero",
+    # the stages of a command, as its progress lines name them
+    "Reading and validating the project": "Lettura e verifica del progetto",
+    "Computing the figures": "Calcolo delle cifre",
+    "Assembling the content": "Composizione dei contenuti",
+    "Drawing the charts": "Disegno dei grafici",
+    "Laying out the A4 pages": "Impaginazione delle pagine A4",
+    "Laying out the slide pages": "Impaginazione delle pagine delle slide",
+    "Writing the PowerPoint deck": "Scrittura della presentazione PowerPoint",
+    "Writing the files": "Scrittura dei file",
+    "Exporting the tables": "Esportazione delle tabelle",
+    "Reading and computing the old draft": "Lettura e calcolo della bozza precedente",
+    "Reading and computing the new draft": "Lettura e calcolo della nuova bozza",
     "titles the groups of group_by; without group_by it has no effect":
         "intitola i gruppi di group_by; senza group_by non ha effetto",
     "a transposed table has no groups nor repeated cells to merge; with transpose it has no effect":
@@ -434,6 +448,40 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
      "section or {outputs2} out of outputs",
      "sezione '{section}': blocks[{index}]: un blocco {kind} non si può disegnare in {outputs}; toglierlo dalla "
      "sezione o togliere {outputs2} da outputs"),
+    # readiness for the OIV (reportgen check)
+    ("dfp.{part}: no section covers '{name}' (Linee guida DFP n. 3/2018); list the ids of the sections covering "
+     "it, or give not_applicable: REASON",
+     "dfp.{part}: nessuna sezione tratta '{name}' (Linee guida DFP n. 3/2018); elencare gli id delle sezioni che "
+     "la trattano, o indicare not_applicable: MOTIVO"),
+    ("approval: the act adopting the Relazione is missing (give approval: {body, act, date})",
+     "approval: manca l'atto di adozione della Relazione (indicare approval: {{body, act, date}})"),
+    ("validation: the OIV validation act is missing (give validation: {body, act, date})",
+     "validation: manca il documento di validazione dell'OIV (indicare validation: {{body, act, date}})"),
+    ("approval.act: the number of the act adopting the Relazione is missing",
+     "approval.act: manca il numero dell'atto di adozione della Relazione"),
+    ("validation.act: the number of the OIV validation act is missing",
+     "validation.act: manca il numero del documento di validazione dell'OIV"),
+    ("approval.date: the date of the act adopting the Relazione is missing",
+     "approval.date: manca la data dell'atto di adozione della Relazione"),
+    ("validation.date: the date of the OIV validation act is missing",
+     "validation.date: manca la data del documento di validazione dell'OIV"),
+    ("approval.date: adopted on {date}, after {deadline}, the deadline for the Relazione on {year} {law}",
+     "approval.date: adottata il {date}, dopo il {deadline}, termine per la Relazione sul {year} {law}"),
+    ("validation.date: validated on {date}, after {deadline}, the deadline for the Relazione on {year} {law}",
+     "validation.date: validata il {date}, dopo il {deadline}, termine per la Relazione sul {year} {law}"),
+    ("validation.date: validated on {date}, before the Relazione was adopted ({adopted}): the OIV validates the "
+     "adopted Relazione",
+     "validation.date: validata il {date}, prima dell'adozione della Relazione ({adopted}): l'OIV valida la "
+     "Relazione adottata"),
+    ("target missed without a reason (motivazione dello scostamento): {figure}; {schema} names no reason column: "
+     "add reason: COLUMN to {path} (or outcome: false if '{column}' is not a target's outcome)",
+     "obiettivo mancato senza motivazione dello scostamento: {figure}; {schema} non indica la colonna della "
+     "motivazione: aggiungere reason: COLONNA a {path} (o outcome: false se '{column}' non è l'esito di un "
+     "obiettivo)"),
+    ("target missed without a reason (motivazione dello scostamento): {figure}",
+     "obiettivo mancato senza motivazione dello scostamento: {figure}"),
+    ("Rasterizing the {output} pages at {dpi} dpi", "Rasterizzazione delle pagine {output} a {dpi} dpi"),
+    ("{message} ({n})", "{message} ({n})"),  # a stage of a command and its count of pieces
     # key paths of YAML files: "columns.x.type: <message>"
     ("{path}: {message}", "{path}: {message}"),
 )
@@ -445,7 +493,8 @@ def _compiled() -> tuple[tuple[re.Pattern, str], ...]:
     for pattern, template in CATALOGUE:
         pieces = re.split(r"\{(\w+)\}", pattern)
         regex = "".join(re.escape(piece) if i % 2 == 0 else
-                        rf"(?P<{piece}>[^\s:]+?)" if piece == "path" else f"(?P<{piece}>.+?)"
+                        rf"(?P<{piece}>[^\s:]+?)" if piece == "path" else rf"(?P<{piece}>\d+)" if piece == "n" else
+                        f"(?P<{piece}>.+?)"
                         for i, piece in enumerate(pieces))
         compiled.append((re.compile(regex, re.DOTALL), template))
     return tuple(compiled)

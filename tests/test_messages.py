@@ -313,3 +313,20 @@ def test_the_catalogue_translates_every_message_of_load_engine_narrative_and_con
                 missing.append(f"{module.relative_to(ROOT)}:{node.lineno}: {text}")
     assert found > 150
     assert missing == []
+
+
+def test_check_and_the_progress_lines_speak_italian(tmp_path):
+    from tests.conftest import SAMPLE_2023
+
+    result = run("--lang", "it", "check", str(SAMPLE_2023))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "data/personale_area.schema.yaml: checks[12]: valore di controllo della tabella 'personale_area', riga "
+        "'totale', colonna 'm_2023': pubblicato 10.865 · calcolato 10.866"]
+    assert result.stderr == "1 rilievo.\n"
+    project = _project(tmp_path)
+    built = run("--lang", "it", "build", str(project), "--out", str(tmp_path / "o"), "--jobs", "1", "--format", "pdf")
+    assert built.exit_code == 0, built.output
+    assert built.stderr.splitlines()[:3] == ["… Lettura e verifica del progetto", "… Calcolo delle cifre",
+                                             "… Composizione dei contenuti"]
+    assert "… Scrittura dei file" in built.stderr.splitlines()
