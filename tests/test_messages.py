@@ -330,3 +330,10 @@ def test_check_and_the_progress_lines_speak_italian(tmp_path):
     assert built.stderr.splitlines()[:3] == ["… Lettura e verifica del progetto", "… Calcolo delle cifre",
                                              "… Composizione dei contenuti"]
     assert "… Scrittura dei file" in built.stderr.splitlines()
+
+
+def test_a_column_with_an_unknown_type_is_one_message(tmp_path):
+    # not also "unknown column" in the derivation using it, nor "unexpected column" in the data
+    assert _messages(tmp_path, BROKEN["unknown type"]) == [
+        "columns.obiettivo.type: unknown type 'numero'; use one of choice, date, decimal, euro, integer, note, "
+        "percent, polarity, row_kind, sign, text, value"]

@@ -361,8 +361,9 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
             cols_spec.error("column names are lowercase letters, digits and _", str(name))
             continue
         column = _parse_column(cols_spec.child(name), name, computed=False)
-        if column:
-            columns[name] = column
+        # a column whose declaration has an error (reported) still exists: a derivation naming it, or
+        # its header in the data, must not add an "unknown column" that points at the wrong place
+        columns[name] = column or ColumnSpec(name, "text", humanize(name))
     source = spec.child("source")
     source_table = source.text("table", K.SOURCE.default("table"))
     source.reject_unknown(K.SOURCE.names)
