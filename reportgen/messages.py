@@ -12,7 +12,6 @@ A shared helper (rank 0): it imports nothing of reportgen but the formatting.
 
 from __future__ import annotations
 
-import os
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -24,17 +23,12 @@ DEFAULT_LANGUAGE = "it"
 
 
 def printed_like(value: Decimal, decimals: int | None, percent: bool = False, currency: bool = False) -> str:
-    """``value`` written as a published figure with ``decimals`` is (Italian marks, half-up)."""
+    """``value`` written the way the source prints a figure with ``decimals`` decimals (Italian
+    marks, rounded half-up), so that a reader compares like with like."""
     text = Formatter().number(value, decimals or 0)
     if percent:
         text += " %"
     return f"€ {text}" if currency else text
-
-
-def language(option: str | None = None) -> str:
-    """The language of the messages: the option, else REPORTGEN_LANG, else Italian."""
-    chosen = (option or os.environ.get("REPORTGEN_LANG") or DEFAULT_LANGUAGE).strip().lower()[:2]
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def localize(line: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -67,10 +61,8 @@ def _nested(value: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _italian(line: str) -> str:
-    whole = translate(line)
-    if whole is not None:
-        return whole
-    # "location: message": the location is the part before the first ": " that reads as one
+    # "location: message": the location is the part before the first ": " that reads as one;
+    # looked for first, so that a pattern starting with a variable part never swallows it
     start = 0
     while (cut := line.find(": ", start)) != -1:
         head, tail = line[:cut], line[cut + 2:]
@@ -79,12 +71,13 @@ def _italian(line: str) -> str:
             found = translate(tail)
             return f"{where}: {tail if found is None else found}"
         start = cut + 2
-    return line
+    whole = translate(line)
+    return line if whole is None else whole
 
 
 _LOCATION_PART = re.compile(r"(?:sheet '(?P<sheet>[^']*)'|row (?P<row>\d+)|column '(?P<column>[^']*)'|"
                             r"line (?P<line>\d+))")
-_FILE = re.compile(r"[^\s:,][^:,]*\.(?:ya?ml|csv|xlsx|xlsm|md|markdown|txt|json|svg|png|jpe?g)|report\.yaml")
+_FILE = re.compile(r"[^\s:,][^:,]*\.(?:ya?ml|csv|xlsx|xlsm|md|markdown|txt|json|svg|png|jpe?g|pdf|pptx)|report\.yaml")
 
 
 def _location(text: str) -> str | None:
@@ -381,7 +374,7 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     ("data file '{file}' not found in the project", "file di dati '{file}' non trovato nel progetto"),
     ("no data file: expected {csv} or {xlsx}", "nessun file di dati: atteso {csv} o {xlsx}"),
     ("both {names} exist; keep one", "esistono sia {names}; tenerne uno"),
-    ("{count} hidden row(s) left out", "{count} righe nascoste escluse"),
+    ("{n} hidden row(s) left out", "{n} righe nascoste escluse"),
     # YAML
     ("invalid YAML: {problem}", "YAML non valido: {problem}"),
     ("expected {expected}, but found {found}", "atteso {expected}, trovato {found}"),
