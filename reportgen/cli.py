@@ -29,14 +29,15 @@ _OWN = {  # the CLI's own texts: English, Italian
     "one problem": ("1 problem found; nothing was written.", "1 problema trovato; nessun file è stato scritto."),
     "interrupted": ("interrupted: no output was replaced.", "interrotto: nessun file è stato sostituito."),
     "internal": ("internal error: reportgen failed unexpectedly; please report this with the traceback below.",
-                 "errore interno: reportgen si è fermato inatteso; segnalatelo con il traceback qui sotto."),
+                 "errore interno: reportgen si è interrotto in modo inatteso; segnalatelo allegando il "
+                 "traceback qui sotto."),
     "up to date": ("Nothing changed since the last build: the files are up to date.",
                    "Nulla è cambiato dall'ultima compilazione: i file sono aggiornati."),
     "reused": ("{rendered} piece(s) rendered, {reused} reused from the cache.",
                "{rendered} parti impaginate, {reused} riprese dalla cache."),
     "strict": ("{count} finding(s) of 'reportgen check'; with --strict nothing was written.",
                "{count} rilievi di 'reportgen check'; con --strict nessun file è stato scritto."),
-    "findings": ("{count} finding{s}.", "{count} rilievi."),
+    "findings": ("{count} findings.", "{count} rilievi."),
     "one finding": ("1 finding.", "1 rilievo."),
     "no findings": ("No findings.", "Nessun rilievo."),
     "stored": ("{output}: {count} pages stored in {target}", "{output}: {count} pagine salvate in {target}"),
@@ -304,7 +305,7 @@ def check(project: Path, with_todo: bool | None) -> None:
                 click.echo(f"  {finding}")
     count = len(report.findings)
     if count:
-        _say(_text("one finding") if count == 1 else _text("findings", count=count, s="s"), err=True)
+        _say(_text("one finding") if count == 1 else _text("findings", count=count), err=True)
     else:
         _say(_text("no findings"), err=True)
     sys.exit(report.exit_code)

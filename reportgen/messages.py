@@ -475,6 +475,11 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
      "obiettivo mancato senza motivazione dello scostamento: {figure}"),
     ("Rasterizing the {output} pages at {dpi} dpi", "Rasterizzazione delle pagine {output} a {dpi} dpi"),
     ("{message} ({n})", "{message} ({n})"),  # a stage of a command and its count of pieces
+    # the CLI's checks of its options
+    ("--format: use {choices}", "--format: usare {choices}"),
+    ("with --rev give one PROJECT and one or two revisions", "con --rev indicare un PROGETTO e una o due revisioni"),
+    ("give two project folders (OLD NEW), or one with --rev",
+     "indicare due cartelle di progetto (VECCHIO NUOVO), o una con --rev"),
     # key paths of YAML files: "columns.x.type: <message>"
     ("{path}: {message}", "{path}: {message}"),
 )
