@@ -314,7 +314,23 @@ def _parse_derivation(spec: Spec, known: set[str], columns: dict[str, ColumnSpec
                 spec.error(f"unknown column '{column}'", "where")
             where.append((column, str(value)))
     spec.reject_unknown(set(required) | set(optional) | {"op", "where"})
+    _refuse_keys_without_effect(spec, op, params, bool(where))
     return Derivation(op, params, tuple(where), params.get("label"), spec.path)
+
+
+def _refuse_keys_without_effect(spec: Spec, op: str, params: dict[str, Any], has_where: bool) -> None:
+    """A key the operation accepts but ignores in this combination is an error: the author
+    believes it does something (a row_formula's 'where' is refused by the engine, with its rows)."""
+    if op == "summarize" and has_where:
+        spec.error("summarize groups every data row; 'where' has no effect here (filter the table block instead)",
+                   "where")
+    if op == "summarize" and "count_label" in params and "count" not in params:
+        spec.error("has no effect without 'count' (the column that counts the rows)", "count_label")
+    if op == "share" and "total" in params and "by" in params:
+        spec.error("a share of a total column is taken row by row; 'by' has no effect with 'total'", "by")
+    if op == "formula" and "reason" in params and "target" not in params:
+        spec.error("a formula is a target's outcome only with 'target: N'; without it 'reason' has no effect",
+                   "reason")
 
 
 def _judgements(columns: dict[str, ColumnSpec], derive: list[Derivation]) -> dict[str, ColumnSpec]:
@@ -349,8 +365,9 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
             cols_spec.error("column names are lowercase letters, digits and _", str(name))
             continue
         column = _parse_column(cols_spec.child(name), name, computed=False)
-        if column:
-            columns[name] = column
+        # a column whose declaration has an error (reported) still exists: a derivation naming it, or
+        # its header in the data, must not add an "unknown column" that points at the wrong place
+        columns[name] = column or ColumnSpec(name, "text", humanize(name))
     source = spec.child("source")
     source_table = source.text("table", K.SOURCE.default("table"))
     source.reject_unknown(K.SOURCE.names)
@@ -376,6 +393,9 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
                 columns[name] = ColumnSpec(name, col_type, op_label or humanize(name), signed=signed, computed=True)
             else:  # declared to set its label/decimals, or to accept values for rows without inputs
                 own_label = declared.label != humanize(name)
+                if own_label and op_label and op_label != declared.label:
+                    item.error(f"the column '{name}' is headed '{declared.label}' already; this label has no "
+                               "effect: give it once", "count_label" if derivation.op == "summarize" else "label")
                 columns[name] = ColumnSpec(
                     name, col_type, declared.label if own_label else (op_label or declared.label),
                     headers=declared.headers, decimals=declared.decimals, unit=declared.unit,
