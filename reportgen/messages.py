@@ -260,6 +260,11 @@ _EXACT: dict[str, str] = {
 }
 
 CATALOGUE: tuple[tuple[str, str], ...] = (
+    ("'{name}' is not an integer column of the table", "'{name}' non è una colonna di numeri interi della tabella"),
+    ("'{column}': weighted_mean expects the name of the weight column",
+     "'{column}': weighted_mean vuole il nome della colonna dei pesi"),
+    ("has more than {count} digits", "ha più di {count} cifre"),
+    ("expected a whole number from {low} to {high}", "atteso un numero intero da {low} a {high}"),
     # check values (engine/checks.py)
     ("check value of table '{table}', row '{row}', column '{column}': published {published} · computed {computed} "
      "(tolerance {tolerance})",

@@ -153,7 +153,7 @@ def test_every_message_a_sample_user_meets_is_translated(tmp_path):
         assert messages, f"{name}: no error"
         seen[name] = messages
         missing += [f"{name}: {m}" for m in messages if translate(m) is None]
-    assert missing == []
+    assert not missing, "untranslated:\n" + "\n".join(missing)
 
 
 def test_untranslated_text_stays_english_and_locations_are_translated():
@@ -312,7 +312,7 @@ def test_the_catalogue_translates_every_message_of_load_engine_narrative_and_con
             if text not in FRAMES and translate(text) is None:
                 missing.append(f"{module.relative_to(ROOT)}:{node.lineno}: {text}")
     assert found > 150
-    assert missing == []
+    assert not missing, "untranslated:\n" + "\n".join(missing)
 
 
 def test_check_and_the_progress_lines_speak_italian(tmp_path):
