@@ -24,7 +24,7 @@ RANKS = {
     "render": 6,
     **dict.fromkeys(("pipeline", "cache", "digest", "uptodate"), 7),
     "api": 8,
-    **dict.fromkeys(("diff", "snapshot", "preview", "export", "authoring"), 9),
+    **dict.fromkeys(("diff", "snapshot", "preview", "export", "authoring", "batch"), 9),
     **dict.fromkeys(("cli", "__main__"), 10),
 }
 
