@@ -79,7 +79,7 @@ class Cluster:
         futures = [self.client.submit(make_card, args[0], unit, *args[1:], pure=False, key=f"card-{unit}-{uuid.uuid4().hex[:8]}")
                    for unit in units]
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=self.client.loop):
                 yield future.result()
                 future.release()
         finally:
