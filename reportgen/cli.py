@@ -126,8 +126,9 @@ def _build_batch(project: Path, out: Path, formats: str | None, jobs: int | None
                 click.echo("the cards written so far are complete; build again to make the others.", err=True)
             raise
     if not quiet:
-        click.echo(f"{len(result.made)} card(s) made, {len(result.reused)} unchanged, {len(result.failed)} failed.",
-                   err=True)
+        rate = f" in {result.seconds:.1f} s ({len(result.made) / result.seconds:.2f}/s)" if result.made else ""
+        click.echo(f"{len(result.made)} card(s) made{rate}, {len(result.reused)} unchanged, "
+                   f"{len(result.failed)} failed.", err=True)
     for note in result.notes:
         click.echo(f"warning: {note}", err=True)
     for path in result.outputs:

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class BatchResult:
     reused: list[str] = field(default_factory=list)  # unchanged since the last batch
     failed: dict[str, str] = field(default_factory=dict)  # unit → why
     notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # spent making the cards
 
 
 def is_repeated(project: str | Path) -> bool:
@@ -111,6 +113,7 @@ def build_batch(project: str | Path, out: str | Path = "output", formats=None, o
     cache_dir = str(out / STATE / "cache") if cache and cluster is None else None
     executor = Cluster(cluster) if cluster else Local(jobs)
     progress.stage(STAGE, total=len(todo))
+    started = time.monotonic()
     held: dict[Path, bytes] = {}  # --strict: nothing is written before every card is made
     try:
         for card in executor.run(todo, (str(root), tuple(fmts), pdf_profile, cache_dir)):
@@ -130,6 +133,7 @@ def build_batch(project: str | Path, out: str | Path = "output", formats=None, o
             state[card.unit] = {"key": keys[card.unit], "pages": card.pages,
                                 "files": {p.name: _sha(d) for p, d in files.items()}}
     finally:
+        result.seconds = time.monotonic() - started
         executor.close()
         if not strict or not result.failed:
             if held:

@@ -74,7 +74,7 @@ def test_a_card_per_unit_with_index_and_combined_pdf(tmp_path):
         assert [str(item.title) for item in outline.root] == ["DC Risorse Umane", "Direzione regionale Abruzzo"]
         assert len(combined.pages) == sum(int(r["pages"]) for r in built.values())
     again = cli(str(SAMPLE), "--out", str(tmp_path), "--only", UNITS, "--format", "pdf", "--jobs", "2")
-    assert "0 card(s) made, 2 unchanged, 0 failed." in again.stderr
+    assert "0 card(s) made, 2 unchanged, 0 failed." in again.stderr, again.stderr
 
 
 def test_unit_in_titles_and_narrative_and_checks_of_other_units_do_not_apply(project):
