@@ -117,14 +117,16 @@ def _build_batch(project: Path, out: Path, formats: str | None, jobs: int | None
     from .batch import build_batch
     from .console import progress_for
 
-    with progress_for(quiet) as progress:
+    def batch():
         try:
-            result = _run(lambda: build_batch(project, out, formats, only, jobs, cache, strict, pdf_profile, cluster,
-                                              progress))
-        except SystemExit as exc:
-            if exc.code == 130:
-                click.echo("the cards written so far are complete; build again to make the others.", err=True)
-            raise
+            return build_batch(project, out, formats, only, jobs, cache, strict, pdf_profile, cluster, progress)
+        except KeyboardInterrupt:
+            click.echo("interrupted: the cards written so far are complete (no partial file); build again "
+                       "to make the others.", err=True)
+            sys.exit(130)
+
+    with progress_for(quiet) as progress:
+        result = _run(batch)
     if not quiet:
         rate = f" in {result.seconds:.1f} s ({len(result.made) / result.seconds:.2f}/s)" if result.made else ""
         click.echo(f"{len(result.made)} card(s) made{rate}, {len(result.reused)} unchanged, "

@@ -8,6 +8,7 @@ ProcessPoolExecutor), the Dask scheduler moves them to another worker by itself.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
@@ -29,8 +30,12 @@ class Local:
 
     def run(self, units: list[str], args: tuple) -> Iterator[Card]:
         left, restarts = list(units), 0
+        if self.jobs == 1:  # in this process, one after the other: each card is written as it is made
+            for unit in left:
+                yield make_card(args[0], unit, *args[1:])
+            return
         while left:
-            self.workers = Workers(min(self.jobs or 2, len(left)) if self.jobs != 1 else 1).start()
+            self.workers = Workers(min(self.jobs or os.cpu_count() or 1, len(left))).start()
             futures = {self.workers.submit(make_card, args[0], unit, *args[1:]): unit for unit in left}
             broken = False
             pending = set(futures)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import BuildCache
 from ..digest import bundled_digest, digest, file_digest
 from ..errors import InputError, Location
 from ..load import load_project
@@ -149,6 +150,8 @@ def build_batch(project: str | Path, out: str | Path = "output", formats=None, o
     if combined is not None:
         extra[out / f"{config.name}.pdf"] = combined
     write_all(extra)
+    if cache_dir:
+        BuildCache(Path(cache_dir)).prune()  # the least recently used pieces, past the cache's size limit
     result.outputs = sorted(folder / f"{u}{SUFFIXES[f]}" for u in chosen if u not in result.failed
                             for f in fmts) + list(extra)
     return result

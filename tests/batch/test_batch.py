@@ -157,3 +157,33 @@ def test_a_worker_killed_mid_batch_has_its_cards_made_again(tmp_path):
     assert progress.killed and not result.failed
     assert sorted(result.made) == units.split(",")
     assert all((tmp_path / "schede-obiettivi-2024" / f"{u}.pdf").exists() for u in units.split(","))
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_cards_written_and_no_partial_file(tmp_path):
+    units = "dc_risorse_umane,dr_abruzzo,dr_basilicata,dr_calabria,dr_campania"
+    process = subprocess.Popen([sys.executable, "-m", "reportgen", "build", str(SAMPLE), "--out", str(tmp_path),
+                                "--only", units, "--format", "pdf", "--jobs", "1"], cwd=ROOT,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    folder = tmp_path / "schede-obiettivi-2024"
+    deadline = 300
+    import time
+
+    while not (folder.exists() and any(p.suffix == ".pdf" for p in folder.iterdir())) and deadline > 0:
+        time.sleep(0.2)
+        deadline -= 0.2
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "interrupted: the cards written so far are complete" in stderr
+    written = sorted(folder.iterdir())
+    assert written and all(p.suffix == ".pdf" for p in written), written  # no temporary file, no index yet
+    for path in written:
+        with pikepdf.open(path) as card:
+            assert len(card.pages) >= 3
+    assert not (tmp_path / "schede-obiettivi-2024.pdf").exists()
+    # the next build makes only the cards not written yet
+    again = build_batch(SAMPLE, tmp_path, "pdf", only=units, jobs=1)
+    assert sorted(again.reused) == sorted(p.stem for p in written)
+    assert len(again.made) == 5 - len(written)
