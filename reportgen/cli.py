@@ -61,7 +61,8 @@ def main() -> None:
               help="standard: tagged PDF/UA-1. archival: PDF/A-3u and PDF/UA-1 in one file, every table "
                    "attached as CSV. Default: pdf.profile of report.yaml (standard).")
 @click.option("--strict", is_flag=True,
-              help="Refuse to build when 'reportgen check' has findings (for the published version).")
+              help="Refuse to build when 'reportgen check' has findings (for the published version). "
+                   "A project with repeat: writes no card unless every card is made.")
 @click.option("--only", metavar="ID[,ID…]", help="A project with repeat: build these units' cards only.")
 @click.option("--cluster", metavar="tcp://HOST:8786", envvar="REPORTGEN_CLUSTER",
               help="A project with repeat: make the cards on this Dask scheduler's workers (needs "

@@ -63,3 +63,11 @@ def test_the_command_line_refuses_what_a_repeated_project_cannot_do(tmp_path):
     done = build(str(SAMPLE), "--only", "nessuna")
     assert done.returncode == 2 and "error: --only: no unit nessuna" in done.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_the_api_build_of_one_report_refuses_a_repeated_project(tmp_path):
+    from reportgen.api import build
+
+    with pytest.raises(InputError, match=r"repeats per unit \(repeat:\): build it with reportgen.batch.build_batch"):
+        build(SAMPLE, tmp_path)
+    assert not any(tmp_path.iterdir())
