@@ -137,7 +137,7 @@ def _build_batch(project: Path, out: Path, formats: str | None, jobs: int | None
     for path in result.outputs:
         click.echo(str(path))
     if result.failed:
-        for unit, why in result.failed.items():
+        for why in result.failed.values():
             click.echo(f"error: {why}", err=True)
         written = "nothing was written (--strict)" if strict else "the other cards were written"
         click.echo(f"{len(result.failed)} card(s) failed: {', '.join(result.failed)}; {written}.", err=True)

@@ -19,19 +19,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..api import SUFFIXES, parse_formats
 from ..cache import BuildCache
 from ..digest import bundled_digest, digest, file_digest
-from ..errors import InputError, Location
+from ..errors import ErrorCollector, InputError, Location
 from ..load import load_project
-from ..load.config import FORMATS, ProjectConfig, load_project_config
+from ..load.blocks import check_outputs
+from ..load.config import load_project_config
 from ..output import write_all, write_atomic
 from ..progress import Progress, as_progress
-from .card import Card
 from .executors import Cluster, Local
 from .view import Rows, units_of
 
 STATE = ".reportgen"  # as uptodate.STATE_FOLDER: the build's own files
-SUFFIXES = {"pdf": ".pdf", "pptx": ".pptx", "slides": "-slides.pdf"}
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 STAGE = "Making the cards"
 
@@ -49,16 +49,6 @@ class BatchResult:
 def is_repeated(project: str | Path) -> bool:
     """Whether report.yaml says ``repeat:`` (raises InputErrors when report.yaml is invalid)."""
     return load_project_config(Path(project).resolve()).repeat is not None
-
-
-def _formats(formats, config: ProjectConfig) -> tuple[str, ...]:
-    if formats is None:
-        return config.outputs
-    items = formats.split(",") if isinstance(formats, str) else list(formats)
-    chosen = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
-    if not chosen or any(f not in FORMATS for f in chosen):
-        raise InputError(f"unknown output format in '{','.join(items)}'; use {', '.join(FORMATS)}")
-    return chosen
 
 
 def _shared_print(root: Path, out: Path, per_unit_files: set[Path]) -> str:
@@ -101,7 +91,10 @@ def build_batch(project: str | Path, out: str | Path = "output", formats=None, o
     if bad := [u for u in chosen if not _FILE_NAME.fullmatch(u)]:
         raise InputError(f"unit ids are file names (letters, digits, '.', '-', '_'): {', '.join(bad)}",
                          Location(loaded.tables[repeat.table].file or repeat.table))
-    fmts = _formats(formats, config)
+    fmts = parse_formats(formats, loaded)
+    errors = ErrorCollector()
+    check_outputs(config, fmts, errors)  # --format may ask for an output a block cannot be drawn in
+    errors.raise_if_any()
     folder = out / config.name
     per_unit_files = {(root / t.file).resolve() for tid, t in loaded.tables.items()
                       if tid in rows.per_unit | {repeat.table} and t.file}

@@ -88,8 +88,8 @@ def render_pages(project: Path, dpi: int, formats: tuple[str, ...], section: str
 def _render_cards(project: Path, dpi: int, formats: tuple[str, ...], progress=None) -> dict[str, list[PageImage]]:
     """A repeated project: every unit's card, each page keyed ``<unit>/<section>#<n>``, so that a
     change is named by its unit and a unit added or removed is new or removed pages only."""
+    from ..api import SUFFIXES
     from ..batch import build_batch
-    from ..batch.run import SUFFIXES
 
     pages: dict[str, list[PageImage]] = {output: [] for output in formats}
     with tempfile.TemporaryDirectory(prefix="reportgen-snapshot-") as tmp:

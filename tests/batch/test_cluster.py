@@ -7,11 +7,10 @@ import os
 import signal
 from pathlib import Path
 
+import distributed  # the [test] extra installs it
 import pytest
 
 from reportgen.batch import build_batch
-
-distributed = pytest.importorskip("distributed")  # the [test] extra installs it
 
 pytestmark = pytest.mark.slow  # starts a cluster and lays out cards
 
