@@ -21,7 +21,7 @@ from .run import _shared_print
 from .view import Rows, unit_view, units_of
 
 
-def _side(root: Path) -> tuple[LoadedProject, Rows, dict[str, dict[str, str]], str]:
+def _side(root: Path) -> tuple[LoadedProject, Rows, dict[str, dict[str, str]], tuple]:
     config = load_project_config(root)
     if config.repeat is None:
         raise InputError("one draft repeats per unit (repeat:) and the other does not: compare them as folders")
@@ -29,7 +29,8 @@ def _side(root: Path) -> tuple[LoadedProject, Rows, dict[str, dict[str, str]], s
     loaded = load_project(root, rows=rows)
     per_unit = {(root / t.file).resolve() for tid, t in loaded.tables.items()
                 if tid in rows.per_unit | {config.repeat.table} and t.file}
-    return loaded, rows, units_of(loaded, config.repeat), _shared_print(root, root / ".reportgen", per_unit)
+    shared = (_shared_print(root, root / ".reportgen", per_unit), sorted(rows.headers.items()))
+    return loaded, rows, units_of(loaded, config.repeat), shared
 
 
 def _prefixed(change, unit: str):

@@ -98,7 +98,7 @@ def build_batch(project: str | Path, out: str | Path = "output", formats=None, o
     folder = out / config.name
     per_unit_files = {(root / t.file).resolve() for tid, t in loaded.tables.items()
                       if tid in rows.per_unit | {repeat.table} and t.file}
-    shared = _shared_print(root, out, per_unit_files)
+    shared = digest(_shared_print(root, out, per_unit_files), sorted(rows.headers.items()))
     keys = {u: digest(shared, u, sorted(rows.by_unit.get(u, [])), fmts, pdf_profile) for u in chosen}
     state_path = out / STATE / f"{config.name}.cards.json"
     state = _read_state(state_path) if cache else {}

@@ -39,6 +39,7 @@ class Rows:
         self.per_unit: set[str] = set()  # tables with the repeat column
         self.kept: dict[str, int] = {}  # rows kept per table
         self.by_unit: dict[str, list[str]] = defaultdict(list)  # unit → its raw rows, as text
+        self.headers: dict[str, list[str]] = {}  # the header of each per-unit table (in no unit's rows)
 
     def __call__(self, schema: TableSchema, raw: RawTable) -> RawTable:
         is_units = schema.id == self.repeat.table
@@ -53,6 +54,7 @@ class Rows:
         if not is_units:
             self.per_unit.add(schema.id)
         if self.unit is None:
+            self.headers[schema.id] = [str(h) for h in raw.header]
             for row in raw.rows:
                 self.by_unit[owner(row)].append(f"{schema.id}\0{row.values!r}")
             return raw if is_units else dataclasses.replace(raw, rows=[])

@@ -187,3 +187,28 @@ def test_ctrl_c_keeps_the_cards_written_and_no_partial_file(tmp_path):
     again = build_batch(SAMPLE, tmp_path, "pdf", only=units, jobs=1)
     assert sorted(again.reused) == sorted(p.stem for p in written)
     assert len(again.made) == 5 - len(written)
+
+
+def test_the_card_keys_follow_the_unit_rows_and_the_shared_files(project, tmp_path):
+    from reportgen.batch.run import _shared_print
+    from reportgen.batch.view import Rows
+    from reportgen.load import load_project
+    from reportgen.load.config import load_project_config
+
+    def keys():
+        rows = Rows(load_project_config(project).repeat, None)
+        load_project(project, rows=rows)
+        data = {(project / "data" / f"{t}.csv").resolve() for t in rows.per_unit | {"units"}}
+        return (_shared_print(project, tmp_path / "out", data), sorted(rows.headers.items()),
+                {u: sorted(r) for u, r in rows.by_unit.items()})
+
+    shared, headers, by_unit = keys()
+    edit_row(project / "data" / "kpi.csv", "dr_abruzzo;", 4, "Altro KPI")
+    after = keys()
+    assert after[:2] == (shared, headers)
+    assert [u for u in by_unit if by_unit[u] != after[2][u]] == ["dr_abruzzo"]
+    kpi = project / "data" / "kpi.csv"
+    kpi.write_text(kpi.read_text(encoding="utf-8").replace("unit;kpi_id", "Unit;kpi_id", 1), encoding="utf-8")
+    assert keys()[1] != headers  # a renamed header changes every card
+    (project / "text" / "scheda-note.md").write_text("Altro.\n", encoding="utf-8")
+    assert keys()[0] != shared
