@@ -187,6 +187,7 @@ def _index(units: dict[str, dict[str, str]], title: str, state: dict, failed: di
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(["unit", "file", "pages", "status"])
     combined = pikepdf.new() if with_pdf else None
+    bookmarks = []
     for unit, row in units.items():
         entry = state.get(unit)
         pdf = folder / f"{unit}.pdf"
@@ -200,10 +201,11 @@ def _index(units: dict[str, dict[str, str]], title: str, state: dict, failed: di
                 first = len(combined.pages)
                 with pikepdf.open(pdf) as card:
                     combined.add_pages_from(card, outlines="ignore")  # the TOC links keep their targets
-                with combined.open_outline() as outline:
-                    outline.root.append(pikepdf.OutlineItem(row.get(title) or unit, first))
+                bookmarks.append(pikepdf.OutlineItem(row.get(title) or unit, first))
     data = None
     if combined is not None:
+        with combined.open_outline() as outline:  # once: each opening rewrites the whole outline
+            outline.root.extend(bookmarks)
         buffer = io.BytesIO()
         combined.save(buffer, deterministic_id=True)
         data = buffer.getvalue()
