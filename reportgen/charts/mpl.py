@@ -525,7 +525,11 @@ def figure(spec: ChartSpec, style: ChartStyle, target: str = "print"):
 
 def render(spec: ChartSpec, style: ChartStyle, png: bool = False, target: str = "print") -> tuple[bytes, bytes | None]:
     """SVG (and, when asked, PNG) bytes of one chart; the same spec always gives the same bytes."""
-    fig = figure(spec, style, target)
+    return save(figure(spec, style, target), style, png, target)
+
+
+def save(fig, style: ChartStyle, png: bool = False, target: str = "print") -> tuple[bytes, bytes | None]:
+    """SVG (and PNG with ``png``) bytes of a drawn figure, which is closed."""
     try:
         with plt.rc_context(_rc(style, TARGETS[target])):
             svg = io.BytesIO()

@@ -1,0 +1,98 @@
+"""Charts on the slide PDF: drawn at a slide's size, shown at that size (never shrunk under
+14 pt), and a chart too tall for a slide split over consecutive slides."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import matplotlib.pyplot as plt
+import pytest
+
+from reportgen.charts import layout, mpl
+from reportgen.charts.slides import TALLEST, slide_figures, split
+from reportgen.content.chartspec import ChartSeries, ChartSpec
+from reportgen.engine import Figure
+from tests.charts.test_layout import CHARTS
+
+MM = 72 / 25.4  # points per millimetre
+SPLIT = {"pndd-1", "allegato-2-territoriali-1", "ieep-2"}  # hbar charts with many categories
+
+
+def _figure(value: float) -> Figure:
+    return Figure(f"t.r{value}.c", Decimal(str(value)), "decimal")
+
+
+def test_a_split_keeps_every_category_once_in_order_with_numbered_titles():
+    categories = tuple(f"Voce {i}" for i in range(7))
+    spec = ChartSpec("c-1", "hbar", "Risultati", categories,
+                     (ChartSeries("2024", tuple(_figure(i) for i in range(7))),), "decimal")
+    parts = split(spec, 3)
+    assert [p.title for p in parts] == ["Risultati (1/3)", "Risultati (2/3)", "Risultati (3/3)"]
+    assert [len(p.categories) for p in parts] == [3, 2, 2]
+    assert sum((p.categories for p in parts), ()) == categories
+    assert [f.number for p in parts for f in p.series[0].figures] == [Decimal(i) for i in range(7)]
+
+
+@pytest.fixture(scope="module")
+def slide_drawn():
+    """{chart id: [(width, height, smallest text, problems, value-axis limits) per part]}."""
+    found = {}
+    for spec, style in CHARTS:
+        parts = []
+        for fig in slide_figures(spec, style):
+            try:
+                boxes = layout.placed(fig)
+                parts.append((fig.get_figwidth(), fig.get_figheight(), min(b.size for b in boxes),
+                              layout.problems(fig), fig.axes[0].get_xlim()))
+            finally:
+                plt.close(fig)
+        found[spec.id] = parts
+    return found
+
+
+def test_every_slide_chart_fits_the_text_area_at_14_pt(slide_drawn):
+    widths = mpl.TARGETS["slide"].widths
+    for chart, parts in slide_drawn.items():
+        for width, height, smallest, problems, _ in parts:
+            assert width in widths.values() and height <= TALLEST, chart
+            assert smallest >= 14 and problems == [], chart
+
+
+def test_only_the_charts_too_tall_for_a_slide_are_split_on_one_scale(slide_drawn):
+    assert {chart for chart, parts in slide_drawn.items() if len(parts) > 1} == SPLIT
+    for chart in SPLIT:
+        assert len({limits for *_, limits in slide_drawn[chart]}) == 1, chart  # one value scale
+        # each part as tall as its bands need: a split does not leave a slide mostly empty
+        assert all(height > TALLEST / 2 for _, height, *_ in slide_drawn[chart]), chart
+
+
+@pytest.mark.slow
+def test_the_slide_pdf_shows_chart_text_at_14_pt_or_more_inside_the_text_area(built_sample):
+    """Measured in the PDF: the font size through every transformation, so a chart shrunk to
+    fit would be caught; every text of a chart between the slide's margins."""
+    import pypdfium2 as pdfium
+
+    from reportgen.proof.pages import _chart_text
+
+    path = next(p for p in built_sample.outputs if p.name.endswith("-slides.pdf"))
+    pdf = pdfium.PdfDocument(str(path))
+    sizes, pages, titles = [], [], []
+    try:
+        for number in range(len(pdf)):
+            page = pdf[number]
+            width, height = page.get_size()
+            texts = _chart_text(page)
+            if texts:
+                pages.append(number + 1)
+            for size, (left, bottom, right, top) in texts:
+                sizes.append(size)
+                assert 16 * MM - 1 <= left and right <= width - 16 * MM + 1, number + 1
+                assert 14 * MM - 1 <= bottom and top <= height - 24 * MM + 1, number + 1
+            titles += [line for line in page.get_textpage().get_text_bounded().splitlines()
+                       if line.strip().endswith(("(1/2)", "(2/2)"))]
+    finally:
+        pdf.close()
+    assert len(pages) >= 15 and len(sizes) > 200
+    assert min(sizes) >= 14 - 0.05  # as drawn: nothing scaled below the drawing's own 14 pt
+    assert any(title.startswith("Giudizi sussidiati rispetto all'obiettivo") and title.endswith("(2/2)")
+               for title in titles), titles
