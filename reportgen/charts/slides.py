@@ -19,11 +19,21 @@ TALLEST = 5.75
 SPLITTABLE = ("hbar", "stacked")  # one band per category: their height grows with the categories
 
 
-def part(spec: ChartSpec, start: int, stop: int, number: int, count: int) -> ChartSpec:
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChartPart(ChartSpec):
+    """A run of a chart's categories, drawn as a chart of its own."""
+
+    # every value of the whole chart: its numbers are formatted alike on every part (one scale
+    # suffix, one number of decimals)
+    whole: tuple[float, ...] = ()
+
+
+def part(spec: ChartSpec, start: int, stop: int, number: int, count: int) -> ChartPart:
     """Categories ``start:stop`` of ``spec``, as part ``number`` of ``count``."""
     series = tuple(dataclasses.replace(s, figures=s.figures[start:stop]) for s in spec.series)
-    return dataclasses.replace(spec, title=f"{spec.title} ({number}/{count})", categories=spec.categories[start:stop],
-                               series=series)
+    fields = {f.name: getattr(spec, f.name) for f in dataclasses.fields(ChartSpec)}
+    fields.update(title=f"{spec.title} ({number}/{count})", categories=spec.categories[start:stop], series=series)
+    return ChartPart(**fields, whole=tuple(mpl.all_values(spec)))
 
 
 def split(spec: ChartSpec, count: int) -> list[ChartSpec]:

@@ -8,18 +8,20 @@ from decimal import Decimal
 import matplotlib.pyplot as plt
 import pytest
 
-from reportgen.charts import layout, mpl
+from reportgen.charts import chart_style, layout, mpl
 from reportgen.charts.slides import TALLEST, slide_figures, split
 from reportgen.content.chartspec import ChartSeries, ChartSpec
 from reportgen.engine import Figure
+from reportgen.formatting import Formatter
+from reportgen.load.config import Theme
 from tests.charts.test_layout import CHARTS
 
 MM = 72 / 25.4  # points per millimetre
 SPLIT = {"pndd-1", "allegato-2-territoriali-1", "ieep-2"}  # hbar charts with many categories
 
 
-def _figure(value: float) -> Figure:
-    return Figure(f"t.r{value}.c", Decimal(str(value)), "decimal")
+def _figure(value: float, kind: str = "decimal") -> Figure:
+    return Figure(f"t.r{value}.c", Decimal(str(value)), kind)
 
 
 def test_a_split_keeps_every_category_once_in_order_with_numbered_titles():
@@ -31,6 +33,23 @@ def test_a_split_keeps_every_category_once_in_order_with_numbered_titles():
     assert [len(p.categories) for p in parts] == [3, 2, 2]
     assert sum((p.categories for p in parts), ()) == categories
     assert [f.number for p in parts for f in p.series[0].figures] == [Decimal(i) for i in range(7)]
+
+
+def test_every_part_prints_its_numbers_on_the_whole_charts_scale():
+    """Billions in one part, millions in the other: both parts write "mld", as the whole does."""
+    values = [3.2e9, 2.1e9, 4.5e8, 7.0e7]
+    spec = ChartSpec("c-2", "hbar", "Incassi", tuple(f"Voce {i}" for i in range(4)),
+                     (ChartSeries("2024", tuple(_figure(v, "euro") for v in values)),), "euro")
+    style = chart_style(Theme(), Formatter())
+    for one in split(spec, 2):
+        fig = mpl.figure(one, style, "slide")
+        try:
+            printed = [t.text.get_text() for t in layout.placed(fig)]
+        finally:
+            plt.close(fig)
+        amounts = [text for text in printed if text.startswith("€")]
+        assert amounts and all(text.endswith("\u00a0mld") for text in amounts), amounts
+    assert "\u00a0mln" in mpl.AxisFormat(Formatter(), "euro", values[2:]).label(_figure(values[2], "euro"))
 
 
 @pytest.fixture(scope="module")
