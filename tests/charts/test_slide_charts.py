@@ -3,18 +3,25 @@
 
 from __future__ import annotations
 
+import base64
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
 
 from reportgen.charts import chart_style, layout, mpl
 from reportgen.charts.slides import TALLEST, slide_figures, split
+from reportgen.content import build_report, formatter_for
 from reportgen.content.chartspec import ChartSeries, ChartSpec
-from reportgen.engine import Figure
+from reportgen.engine import Figure, compute
 from reportgen.formatting import Formatter
+from reportgen.load import load_project
 from reportgen.load.config import Theme
+from reportgen.render.pdf import PdfPiece
 from tests.charts.test_layout import CHARTS
+from tests.conftest import SAMPLE_2023
 
 MM = 72 / 25.4  # points per millimetre
 SPLIT = {"pndd-1", "allegato-2-territoriali-1", "ieep-2"}  # hbar charts with many categories
@@ -115,3 +122,54 @@ def test_the_slide_pdf_shows_chart_text_at_14_pt_or_more_inside_the_text_area(bu
     assert min(sizes) >= 14 - 0.05  # as drawn: nothing scaled below the drawing's own 14 pt
     assert any(title.startswith("Giudizi sussidiati rispetto all'obiettivo") and title.endswith("(2/2)")
                for title in titles), titles
+
+
+# -- the build: each paged output shows the drawings made for it ------------------------------
+
+@dataclass
+class _Merged:
+    data: bytes
+    pages: int
+    section_pages: dict
+
+
+def _html_as_piece(html: str, css: str, root: Path, variant: str | None) -> PdfPiece:
+    return PdfPiece(html.encode(), 2, {}, (), ())  # the piece "is" its HTML: the test reads it back
+
+
+def _joined(pieces, folio, colour, first, total, archival, attachments, date) -> _Merged:
+    return _Merged(b"\n".join(piece.data for piece in pieces), sum(p.pages for p in pieces), {})
+
+
+def _failing(*_args):
+    raise AssertionError("drawn again: the cache was not used")
+
+
+def test_each_output_shows_its_own_drawings_and_the_parts_come_back_from_the_cache(monkeypatch, tmp_path):
+    from reportgen.cache import BuildCache
+    from reportgen.pipeline import render_outputs, run, tasks
+    from reportgen.pipeline.workers import Workers
+
+    loaded = load_project(SAMPLE_2023)
+    report, formatter = build_report(loaded, compute(loaded)), formatter_for(loaded.config)
+    chart = report.charts()[0].id
+    monkeypatch.setattr(tasks, "lay_out", _html_as_piece)
+    monkeypatch.setattr(tasks, "merge", _joined)
+    monkeypatch.setattr(run, "draw_chart", lambda spec, style: (b"<svg>A4</svg>", None))
+    monkeypatch.setattr(run, "draw_slide_chart", lambda spec, style: (b"<svg>part 1</svg>", b"<svg>part 2</svg>"))
+    cache = tmp_path / "cache"
+    out = render_outputs(report, formatter, SAMPLE_2023, ("pdf", "slides"), workers=Workers(1),
+                         cache=BuildCache(cache))
+    a4, slides = out.files["pdf"].decode(), out.files["slides"].decode()
+    printed, one, two = (base64.b64encode(svg).decode() for svg in (b"<svg>A4</svg>", b"<svg>part 1</svg>",
+                                                                   b"<svg>part 2</svg>"))
+    assert printed in a4 and one not in a4 and two not in a4
+    assert printed not in slides and slides.index(one) < slides.index(two)
+    assert slides.count('class="chart full part"') == 2 and f'id="c-{chart}-2"' in slides
+    assert {f"chart:{chart}", f"chart:{chart}:slide"} <= set(out.rendered)
+    # again from the cache: nothing drawn, the same two parts in the same order
+    monkeypatch.setattr(run, "draw_chart", _failing)
+    monkeypatch.setattr(run, "draw_slide_chart", _failing)
+    again = render_outputs(report, formatter, SAMPLE_2023, ("slides",), workers=Workers(1), cache=BuildCache(cache))
+    assert again.files["slides"] == out.files["slides"]
+    assert not [name for name in again.rendered if name.startswith("chart:")]
