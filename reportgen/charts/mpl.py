@@ -264,16 +264,18 @@ def _hold_texts(fig, ax) -> bool:
 
 # -- bars -----------------------------------------------------------------------------------
 
-def _all_values(spec: ChartSpec) -> list[float]:
+def all_values(spec: ChartSpec) -> list[float]:
+    """What a chart's numbers are formatted for: its values and references (and, for a part
+    of a chart split over slides, the whole chart's)."""
     values = [v for s in spec.series for v in spec.values(s) if v is not None]
     refs = [spec.reference] + [s.reference for s in spec.series]
     values += [float(r.number) for r in refs if r is not None and r.number is not None]
-    return values
+    return values + list(getattr(spec, "whole", ()))
 
 
 def _bars(spec: ChartSpec, style: ChartStyle, fig, target: Target, horizontal: bool) -> None:
     ax = fig.add_subplot(1, 1, 1)
-    fmt = AxisFormat(style.formatter, spec.value_type, _all_values(spec))
+    fmt = AxisFormat(style.formatter, spec.value_type, all_values(spec))
     n_series = len(spec.series)
     positions = list(range(len(spec.categories)))
     if horizontal:
@@ -390,7 +392,7 @@ def _room_for_labels(fig, ax, labels, horizontal: bool) -> None:
 
 def _trend(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
     ax = fig.add_subplot(1, 1, 1)
-    fmt = AxisFormat(style.formatter, spec.value_type, _all_values(spec))
+    fmt = AxisFormat(style.formatter, spec.value_type, all_values(spec))
     x = list(range(len(spec.categories)))
     handles, names, ends = [], [], []
     for index, series in enumerate(spec.series):
@@ -448,7 +450,7 @@ def _apart(fig, labels) -> None:
 
 def _stacked(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
     ax = fig.add_subplot(1, 1, 1)
-    fmt = AxisFormat(style.formatter, spec.value_type, _all_values(spec))
+    fmt = AxisFormat(style.formatter, spec.value_type, all_values(spec))
     positions = list(range(len(spec.categories)))[::-1]
     left = [0.0] * len(spec.categories)
     segments = []
@@ -525,7 +527,11 @@ def figure(spec: ChartSpec, style: ChartStyle, target: str = "print"):
 
 def render(spec: ChartSpec, style: ChartStyle, png: bool = False, target: str = "print") -> tuple[bytes, bytes | None]:
     """SVG (and, when asked, PNG) bytes of one chart; the same spec always gives the same bytes."""
-    fig = figure(spec, style, target)
+    return save(figure(spec, style, target), style, png, target)
+
+
+def save(fig, style: ChartStyle, png: bool = False, target: str = "print") -> tuple[bytes, bytes | None]:
+    """SVG (and PNG with ``png``) bytes of a drawn figure, which is closed."""
     try:
         with plt.rc_context(_rc(style, TARGETS[target])):
             svg = io.BytesIO()

@@ -86,8 +86,12 @@ class PieceKeys:
         return digest("deck", report.meta, report.partial, [self.section(s) for s in report.sections],
                       self.formatter, [file_digest(p) for p in files if p.is_file()], bundled_digest())
 
-    def chart(self, spec: ChartSpec, style: ChartStyle) -> str:
-        return digest("chart", spec, style, bundled_digest())  # the fonts the labels are set in
+    def chart(self, spec: ChartSpec, style: ChartStyle, target: str = "print") -> str:
+        """A chart drawn for ``target`` (print: the A4 column; slide: a slide, maybe in parts).
+        The print key is the one the preview's memory uses too."""
+        if target == "print":
+            return digest("chart", spec, style, bundled_digest())  # the fonts the labels are set in
+        return digest("chart", spec, style, target, bundled_digest())
 
     def page(self, layout: str, variant: str, html: str, css: str) -> str:
         """The key of a piece laid out from ``html``: the document and the files it reads (a
@@ -106,7 +110,7 @@ class PieceKeys:
             return None
         html = "".join(block.narrative.html for inner in section.walk() for block in inner.blocks
                        if isinstance(block, TextBlock))
-        drawn = [(chart, charts[chart].svg) for chart in sorted(charts_of(section))]
+        drawn = [(chart, charts[chart].drawings) for chart in sorted(charts_of(section))]
         return digest("page_source", layout, variant, css, str(self.root), str(assets_dir()), bundled_digest(),
                       self.report.meta, self.formatter, self.section(section), drawn,
                       [(url, self.file(url)) for url in sorted(self._images(html))])

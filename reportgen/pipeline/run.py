@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import BuildCache
-from ..charts import RenderedChart, chart_style, draw_chart
+from ..charts import RenderedChart, chart_style, draw_chart, draw_slide_chart
 from ..content.model import Report
 from ..formatting import Formatter
 from ..progress import Progress, Silent
@@ -31,6 +31,7 @@ STAGES = {"pdf": "Laying out the A4 pages", "slides": "Laying out the slide page
 DECK_STAGE = "Writing the PowerPoint deck"
 CHART_STAGE = "Drawing the charts"
 TOC_PLACEHOLDER = 888  # a page number as wide as any the contents will print
+CHART_TARGETS = {"pdf": "print", "slides": "slide"}  # output format → what its charts are drawn for
 
 
 @dataclass
@@ -54,7 +55,9 @@ class _Run:
         self.schedule = Schedule(workers)
         self.keys = PieceKeys(report, formatter, root)
         self.out = RenderedOutputs()
-        self.charts: dict[str, RenderedChart] = {}
+        # target → chart id → drawing: each paged output waits only for its own drawings
+        self.charts: dict[str, dict[str, RenderedChart]] = {target: {} for target in CHART_TARGETS.values()}
+        self.charts_wanted = 0
         self.layouts: dict[str, Layout] = {}
 
     def run(self) -> RenderedOutputs:
@@ -63,7 +66,7 @@ class _Run:
             if "pptx" in self.formats:
                 self._deck()
             if paged:
-                self._start_charts()
+                self._start_charts(sorted({CHART_TARGETS[fmt] for fmt in paged}))
                 for fmt in paged:
                     self._start_layout(fmt)
             self.schedule.run()
@@ -96,32 +99,42 @@ class _Run:
 
     # -- charts
 
-    def _start_charts(self) -> None:
+    def _start_charts(self, targets: list[str]) -> None:
+        """Each chart drawn for each target the outputs need (the A4 column, the slides)."""
         specs = self.report.charts()
         if not specs:
             return
         style = chart_style(self.report.meta.theme, self.formatter)
+        self.charts_wanted = len(specs) * len(targets)
         missing = []
-        for spec in specs:
-            key = self.keys.chart(spec, style)
-            cached = self.cache.get("chart", key)
-            if cached is not None:
-                self.out.reused += 1
-                self.charts[spec.id] = RenderedChart(spec, cached[0], None)
-            else:
-                missing.append((spec, key))
+        for target in targets:
+            for spec in specs:
+                key = self.keys.chart(spec, style, target)
+                drawings = _drawings(self.cache.get("chart", key))
+                if drawings is not None:
+                    self.out.reused += 1
+                    self.charts[target][spec.id] = _rendered(spec, target, drawings)
+                else:
+                    missing.append((target, spec, key))
         if missing:
             self.progress.stage(CHART_STAGE, len(missing))
-        for spec, key in missing:
-            self.schedule.submit(PRIORITY_CHART, lambda drawn, spec=spec, key=key: self._chart_done(spec, key, drawn[0]),
-                                 draw_chart, spec, style)
+        for target, spec, key in missing:
+            if target == "print":
+                self.schedule.submit(PRIORITY_CHART, lambda drawn, spec=spec, key=key:
+                                     self._chart_done(spec, key, "print", (drawn[0],)), draw_chart, spec, style)
+            else:
+                self.schedule.submit(PRIORITY_CHART, lambda drawn, spec=spec, key=key, target=target:
+                                     self._chart_done(spec, key, target, drawn), draw_slide_chart, spec, style)
 
-    def _chart_done(self, spec, key: str, svg: bytes) -> None:
-        self.out.rendered.append(f"chart:{spec.id}")
-        self.cache.put("chart", key, svg)
-        self.charts[spec.id] = RenderedChart(spec, svg, None)
+    def _chart_done(self, spec, key: str, target: str, drawings: tuple[bytes, ...]) -> None:
+        self.out.rendered.append(f"chart:{spec.id}" if target == "print" else f"chart:{spec.id}:{target}")
+        if len(drawings) == 1:
+            self.cache.put("chart", key, drawings[0])
+        else:  # the parts of a split chart, one after the other
+            self.cache.put("chart", key, b"".join(drawings), {"parts": [len(d) for d in drawings]})
+        self.charts[target][spec.id] = _rendered(spec, target, drawings)
         self.progress.advance(CHART_STAGE)
-        if len(self.charts) == len(self.report.charts()):
+        if sum(len(drawn) for drawn in self.charts.values()) == self.charts_wanted:
             self.progress.done(CHART_STAGE)
         for layout in self.layouts.values():
             self._schedule_ready(layout)
@@ -132,7 +145,7 @@ class _Run:
         # the slide PDF is for screens: the archival profile concerns the A4 document
         variant = PROFILES[self.pdf_profile if fmt == "pdf" else "standard"]
         name = HTML_LAYOUTS[fmt]
-        renderer = HtmlRenderer(self.report, self.formatter, self.root, self.charts, name,
+        renderer = HtmlRenderer(self.report, self.formatter, self.root, self.charts[CHART_TARGETS[fmt]], name,
                                 archival=variant != PROFILES["standard"])
         layout = Layout(fmt, name, variant, renderer, renderer.css(), self.report.sections)
         layout.front_pages = (self.page_map.get(name) or {}).get("front")
@@ -152,12 +165,13 @@ class _Run:
         return piece_from_cache(self.cache.get("page", page)) if page else None
 
     def _schedule_ready(self, layout: Layout) -> None:
+        charts = self.charts[CHART_TARGETS[layout.fmt]]
         ready = [i for i, section in enumerate(layout.sections)
-                 if i not in layout.scheduled and charts_of(section) <= self.charts.keys()]
+                 if i not in layout.scheduled and charts_of(section) <= charts.keys()]
         documents = {}
         for index in ready:
             section = layout.sections[index]
-            source = self.keys.page_source(layout.name, layout.variant, layout.css, section, self.charts)
+            source = self.keys.page_source(layout.name, layout.variant, layout.css, section, charts)
             piece = self._known_piece(source)
             if piece is not None:
                 layout.scheduled.add(index)
@@ -237,6 +251,27 @@ class _Run:
         colour = accessible_theme(self.report.meta.theme).muted
         self.schedule.submit(PRIORITY_FIRST, merged, tasks.merge, pieces, FOLIOS[layout.name], colour, first, total,
                              archival, attached, self.report.meta.document_date)
+
+
+def _drawings(entry: tuple[bytes, dict] | None) -> tuple[bytes, ...] | None:
+    """A chart's drawings from its cache entry (several: a chart split over slides); None for
+    no entry or one whose parts do not add up."""
+    if entry is None:
+        return None
+    data, meta = entry
+    lengths = meta.get("parts", [len(data)])
+    if not isinstance(lengths, list) or not all(isinstance(n, int) and n > 0 for n in lengths) \
+            or sum(lengths) != len(data):
+        return None
+    drawings, start = [], 0
+    for length in lengths:
+        drawings.append(data[start:start + length])
+        start += length
+    return tuple(drawings)
+
+
+def _rendered(spec, target: str, drawings: tuple[bytes, ...]) -> RenderedChart:
+    return RenderedChart(spec, drawings[0], None) if target == "print" else RenderedChart.for_slides(spec, drawings)
 
 
 def render_outputs(report: Report, formatter: Formatter, root: Path, formats: tuple[str, ...], *,

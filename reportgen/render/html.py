@@ -84,6 +84,10 @@ def _environment(project_root: Path, own_files: tuple[str, ...] | None) -> Sandb
     return env
 
 
+def _data_url(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
 class HtmlRenderer:
     """Renders the report's HTML documents for one layout (``pdf``: A4, ``slides``: 16:9)
     from ``templates/<layout>/``: the whole report in one document, or pieces of it (the
@@ -109,6 +113,7 @@ class HtmlRenderer:
             "fmt": formatter.figure,
             "long_date": formatter.date,
             "chart_src": self._chart_src,
+            "chart_srcs": self._chart_srcs,
             "safe_html": Markup,
             "folio": FOLIOS[layout],
             "archival": archival,  # the tables travel inside the PDF too: the colophon says so
@@ -118,7 +123,14 @@ class HtmlRenderer:
         }
 
     def _chart_src(self, chart_id: str) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(self.charts[chart_id].svg).decode("ascii")
+        """The chart as this layout shows it: the charts given to a renderer are the drawings
+        made for its layout (the A4 column for ``pdf``, a slide's size for ``slides``)."""
+        return _data_url(self.charts[chart_id].svg)
+
+    def _chart_srcs(self, chart_id: str) -> list[str]:
+        """Every drawing of the chart: one, or, on slides, the parts of a chart too tall for
+        one slide (one figure each)."""
+        return [_data_url(svg) for svg in self.charts[chart_id].drawings]
 
     def _render(self, template: str, **variables) -> str:
         try:

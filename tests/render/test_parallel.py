@@ -87,7 +87,8 @@ def test_merged_pieces_equal_one_layout_pass(sample_report, built_sample, layout
     # the reference: the whole report's HTML laid out at once, numbered the same way
     from reportgen.charts import render_charts
 
-    charts = render_charts(report.charts(), report.meta.theme, formatter)
+    charts = render_charts(report.charts(), report.meta.theme, formatter,
+                           target="slide" if layout == "slides" else "print")  # the drawings each layout shows
     renderer = HtmlRenderer(report, formatter, SAMPLE_2024, charts, layout)
     whole = render_pdf(renderer.document(), renderer.css(), SAMPLE_2024)
     single = merge_pieces([whole], FOLIOS[layout], report.meta.theme.muted).data

@@ -30,26 +30,48 @@ def _on_colour(deck: Deck, slide) -> None:
                 run.font.color.rgb = rgb_color(deck.colours.on_primary)
 
 
-def _add_logo(deck: Deck, slide, project_root: Path | None) -> None:
-    """Our own look: the administration's logo above the title, as on the PDF's cover, with
-    the same alt text. A corporate template brings its own in its masters."""
-    logo = deck.report.meta.theme.logo
-    if not deck.styled or not logo or project_root is None:
-        return
+EMBLEM_ALT = "Emblema"  # as on the PDFs' covers
+
+
+def _picture_path(deck: Deck, project_root: Path | None, name: str | None, key: str) -> Path | None:
+    """A picture of the theme the deck can embed, or None. Our own look only: a corporate
+    template brings its own in its masters."""
+    if not deck.styled or not name or project_root is None:
+        return None
     try:  # checked at load; again here, as the deck opens it: a link, a FIFO or a folder would hang or leak
-        path = checked_path(project_root, project_root / logo, "style.logo")
+        path = checked_path(project_root, project_root / name, key)
     except UnsafeFile:
-        return
+        return None
     if path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"):
-        return  # python-pptx embeds raster images only (an SVG logo stays in the PDFs)
+        return None  # python-pptx embeds raster images only (an SVG picture stays in the PDFs)
+    return path
+
+
+def _add_cover_picture(deck: Deck, slide, path: Path, alt: str, widest: int, right: bool) -> None:
+    """A picture above the title, at the slide's left (the logo) or right (the emblem) edge."""
     g = deck.geometry
     title = slide.shapes.title
     room = (title.top if title is not None and title.top else int(g.height * 0.25)) - g.left
     picture = slide.shapes.add_picture(str(path), g.left, g.left, height=int(min(room * 0.8, g.height * 0.12)))
-    if picture.width > g.body_width // 2:  # a wide logo: fit its width instead
-        ratio = (g.body_width // 2) / picture.width
-        picture.width, picture.height = g.body_width // 2, int(picture.height * ratio)
-    picture._element.nvPicPr.cNvPr.set("descr", deck.report.meta.administration)
+    if picture.width > widest:  # a wide picture: fit its width instead
+        ratio = widest / picture.width
+        picture.width, picture.height = widest, int(picture.height * ratio)
+    if right:
+        picture.left = g.width - g.left - picture.width
+    picture._element.nvPicPr.cNvPr.set("descr", alt)
+
+
+def _add_logo(deck: Deck, slide, project_root: Path | None) -> None:
+    """Our own look: the administration's logo above the title and the emblem at the right,
+    as on the PDF's cover, with the same alt texts."""
+    theme = deck.report.meta.theme
+    width = deck.geometry.body_width
+    logo = _picture_path(deck, project_root, theme.logo, "style.logo")
+    if logo is not None:
+        _add_cover_picture(deck, slide, logo, deck.report.meta.administration, width // 2, right=False)
+    emblem = _picture_path(deck, project_root, theme.emblem, "style.emblem")
+    if emblem is not None:
+        _add_cover_picture(deck, slide, emblem, EMBLEM_ALT, width // 5, right=True)
 
 
 def title_slide(deck: Deck, project_root: Path | None = None) -> None:
