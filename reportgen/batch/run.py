@@ -29,7 +29,7 @@ from ..load.config import load_project_config
 from ..output import write_all, write_atomic
 from ..progress import Progress, as_progress
 from .executors import Cluster, Local
-from .view import Rows, units_of
+from .view import Rows, check_owners, units_of
 
 STATE = ".reportgen"  # as uptodate.STATE_FOLDER: the build's own files
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -83,6 +83,7 @@ def build_batch(project: str | Path, out: str | Path = "output", formats=None, o
     rows = Rows(repeat, None)
     loaded = load_project(root, rows=rows)  # the shared tables whole, the per-unit ones only grouped
     units = units_of(loaded, repeat)
+    check_owners(rows, units)
     chosen = list(units)
     if only:
         chosen = list(dict.fromkeys(u.strip() for u in only.split(",") if u.strip()))

@@ -40,6 +40,7 @@ class Rows:
         self.kept: dict[str, int] = {}  # rows kept per table
         self.by_unit: dict[str, list[str]] = defaultdict(list)  # unit → its raw rows, as text
         self.headers: dict[str, list[str]] = {}  # the header of each per-unit table (in no unit's rows)
+        self.places: dict[str, list[Location]] = defaultdict(list)  # unit → where its rows are (per-unit tables)
 
     def __call__(self, schema: TableSchema, raw: RawTable) -> RawTable:
         is_units = schema.id == self.repeat.table
@@ -55,12 +56,32 @@ class Rows:
             self.per_unit.add(schema.id)
         if self.unit is None:
             self.headers[schema.id] = [str(h) for h in raw.header]
+            column = str(raw.header[index])
             for row in raw.rows:
                 self.by_unit[owner(row)].append(f"{schema.id}\0{row.values!r}")
+                if not is_units:
+                    self.places[owner(row)].append(raw.location(row.number, column))
             return raw if is_units else dataclasses.replace(raw, rows=[])
         rows = [row for row in raw.rows if owner(row) == self.unit]
         self.kept[schema.id] = len(rows)
         return dataclasses.replace(raw, rows=rows)
+
+
+def check_owners(rows: Rows, units: dict[str, dict[str, str]]) -> None:
+    """A row whose unit is not in the units table would be in no card: an input error at
+    its file, row and column (a misspelt or removed unit), every such row at once."""
+    errors = ErrorCollector()
+    table = rows.repeat.table
+    for unit, places in rows.places.items():
+        if unit in units:
+            continue
+        for place in places:
+            if unit:
+                errors.add(f"unit '{unit}' is not in table '{table}': this row would be in no card", place)
+            else:
+                errors.add(f"no unit: each row belongs to one unit of table '{table}'", place)
+    errors.errors.sort(key=lambda e: (e.location.file, e.location.row or 0))
+    errors.raise_if_any()
 
 
 def units_of(loaded: LoadedProject, repeat: Repeat) -> dict[str, dict[str, str]]:
