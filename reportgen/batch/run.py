@@ -30,7 +30,7 @@ from ..output import write_all, write_atomic
 from ..progress import Progress, as_progress
 from .combined import Pieces, combine
 from .executors import Cluster, Local
-from .view import Rows, check_owners, units_of
+from .view import Rows, check_owners, read_once, units_of
 
 STATE = ".reportgen"  # as uptodate.STATE_FOLDER: the build's own files
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -82,7 +82,7 @@ def build_batch(project: str | Path, out: str | Path = "output", formats=None, o
     if repeat is None:
         raise InputError("report.yaml has no repeat: build it as one report", Location("report.yaml"))
     rows = Rows(repeat, None)
-    loaded = load_project(root, rows=rows)  # the shared tables whole, the per-unit ones only grouped
+    loaded = load_project(root, rows=rows, read=read_once)  # the shared tables whole, the per-unit ones grouped
     units = units_of(loaded, repeat)
     check_owners(rows, units)
     chosen = list(units)

@@ -46,3 +46,23 @@ def test_the_cli_refuses_the_project_with_exit_2(project, tmp_path):
     assert done.returncode == 2, done.stderr
     assert (f"data/sottoambiti.csv, row {row}, column 'unit': unit 'dr_nessuna' is not in table 'units'"
             in done.stderr)
+
+
+def test_the_data_files_are_read_once_for_every_card_and_again_when_changed(project, monkeypatch):
+    from reportgen.batch import view
+
+    read = []
+    real = view.read_table_file
+    monkeypatch.setattr(view, "read_table_file", lambda path, *args: read.append(path.name) or real(path, *args))
+    monkeypatch.setattr(view, "_READ", {})
+    view.unit_view(project, "dr_abruzzo")
+    files = sorted(p.name for p in (project / "data").glob("*.csv"))
+    assert sorted(read) == files
+    read.clear()
+    molise = view.unit_view(project, "dr_molise")
+    assert read == [] and molise.unit["nome"] == "Direzione regionale Molise"
+    edit_row(project / "data" / "ambiti.csv", "dr_abruzzo;", 2, "11%")
+    abruzzo = view.unit_view(project, "dr_abruzzo")
+    assert read == ["ambiti.csv"]
+    contributions = [r.cells["contributo"] for r in abruzzo.loaded.tables["ambiti"].rows]
+    assert [str(c.value) for c in contributions] == ["0.11", "0.3", "0.25", "0.15", "0.2"]
