@@ -267,6 +267,7 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     ("banner_when needs the banner to print", "banner_when richiede il banner da stampare"),
     ("unit '{unit}' is not in table '{table}': this row would be in no card",
      "l'unità '{unit}' non è nella tabella '{table}': questa riga non sarebbe in nessuna scheda"),
+    ("unit '{unit}': {message}", "unità '{unit}': {message}"),
     ("no unit: each row belongs to one unit of table '{table}'",
      "unità mancante: ogni riga appartiene a un'unità della tabella '{table}'"),
     ("'{name}' is not an integer column of the table", "'{name}' non è una colonna di numeri interi della tabella"),
