@@ -31,7 +31,7 @@ HEADER = b"%PDF-1.7\n%\xbf\xf7\xa2\xfe\n"
 CATALOG, PAGES, OUTLINES = 1, 2, 3  # the combined file's own objects; its bookmarks follow
 MIN_STRIDE = 64
 # a literal string (qpdf escapes every parenthesis in it), a hex string, or a reference
-_TOKEN = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|(\d+) (\d+) R", re.S)
+_TOKEN = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|(?<![\w.+-])(\d+) (\d+) R\b", re.S)
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
 

@@ -117,3 +117,24 @@ def test_after_one_unit_changed_the_combined_pdf_is_the_one_a_cold_batch_writes(
     cold = build_batch(project, tmp_path / "cold", "pdf", only=UNITS, jobs=1, cache=False)
     assert sorted(cold.made) == sorted(UNITS.split(","))
     assert whole.read_bytes() == (tmp_path / "cold" / "schede-obiettivi-2024.pdf").read_bytes()
+
+
+def test_references_are_renumbered_and_text_that_looks_like_one_is_not(tmp_path):
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    first, second = pdf.pages[0].obj, pdf.pages[1].obj
+    note = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                                Rect=[0, 0, 10, 10], Contents=pikepdf.String("see 1 0 R (p. 2) \\ 3 0 R"),
+                                                Dest=[second, pikepdf.Name.Fit], P=first))
+    first.Annots = pikepdf.Array([note])
+    path = tmp_path / "links.pdf"
+    pdf.save(path)
+    data = combine([("Links", 0, path, "x")], 1, Pieces(None))
+    with pikepdf.open(io.BytesIO(data)) as combined_pdf:
+        assert combined_pdf.check_pdf_syntax() == []
+        pages = combined_pdf.pages
+        link = pages[0].obj.Annots[0]
+        assert str(link.Contents) == "see 1 0 R (p. 2) \\ 3 0 R"
+        assert link.Dest[0].objgen == pages[1].obj.objgen and link.P.objgen == pages[0].obj.objgen
+        assert pages[0].obj.Parent.objgen == (combined.PAGES, 0)
