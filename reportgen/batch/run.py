@@ -152,8 +152,9 @@ def build_batch(project: str | Path, out: str | Path = "output", formats=None, o
     write_all(extra)
     if cache_dir:
         _prune(Path(cache_dir), out / STATE / f"{config.name}.pruned.json", len(result.made))
+    whole = [out / f"{config.name}.pdf"] if "pdf" in fmts else []  # on disk, rewritten or not
     result.outputs = sorted(folder / f"{u}{SUFFIXES[f]}" for u in chosen if u not in result.failed
-                            for f in fmts) + [folder / "index.csv"] + ([out / f"{config.name}.pdf"] if "pdf" in fmts else [])
+                            for f in fmts) + [folder / "index.csv", *whole]
     return result
 
 
