@@ -31,21 +31,35 @@ SAMPLE = ROOT / "sample_data" / "schede-obiettivi-2024"
 MIN_SPEEDUP, CLUSTER_SLACK, CHANGED_SECONDS, MEMORY_MB = 1.8, 0.15, 3.0, 1024
 
 CASE = """
-import json, sys, time
+import json, os, resource, sys, time
 from reportgen.batch import build_batch
 project, out, only, formats, mode = sys.argv[1:6]
-cluster = None
+
+
+def cpu(who):
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+cluster = local = None
 if mode == "dask":
     from distributed import LocalCluster
     local = LocalCluster(processes=True, n_workers=2, threads_per_worker=1, host="127.0.0.1",
                          dashboard_address=None, silence_logs=40)
     cluster = local.scheduler_address
+load = os.getloadavg()[0]
+main, children = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
 started = time.monotonic()
 result = build_batch(project, out, formats, only=only or None, jobs=1 if mode == "1" else 2,
                      cache=mode == "changed", cluster=cluster)
 seconds = time.monotonic() - started
+main = cpu(resource.RUSAGE_SELF) - main
+if local is not None:
+    local.close()  # its worker processes end: their CPU time is counted below
 print(json.dumps({"seconds": seconds, "cards": len(result.made), "failed": len(result.failed),
-                  "making": result.seconds}))
+                  "making": result.seconds, "cpu_main": main,
+                  "cpu_workers": cpu(resource.RUSAGE_CHILDREN) - children,
+                  "load": [load, os.getloadavg()[0]]}))
 """
 
 
@@ -89,6 +103,22 @@ def change_one_unit(project: Path, unit: str) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _contention() -> str:
+    """What else wants the CPU now (Linux): the pressure and whether sessions share it by group."""
+    parts = []
+    try:
+        some = Path("/proc/pressure/cpu").read_text().split()[1]  # avg10=…
+        parts.append(f"CPU pressure {some.split('=')[1]} % of the time (avg10)")
+    except (OSError, IndexError):
+        pass
+    try:
+        if Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1":
+            parts.append("autogroup on (one CPU share per session)")
+    except OSError:
+        pass
+    return ", ".join(parts) or "no pressure figures on this system"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=0, help="the first N units only (default: all)")
@@ -113,8 +143,22 @@ def main() -> int:
     print(f"{n} cards ({args.format}), cold:")
     for mode, label in (("1", "--jobs 1"), ("2", "--jobs 2"), ("dask", "LocalCluster, 2 workers")):
         f = figures[mode]
-        print(f"  {label:24} {f['seconds']:7.1f} s  {rate[mode]:5.2f} cards/s  peak {f['peak_mb']:5.0f} MB")
+        cpu = f["cpu_main"] + f["cpu_workers"]
+        print(f"  {label:24} {f['seconds']:7.1f} s  {rate[mode]:5.2f} cards/s  peak {f['peak_mb']:5.0f} MB  "
+              f"CPU {cpu / max(f['cards'], 1):.2f} s/card (main process {f['cpu_main']:.1f} s), "
+              f"{cpu / f['seconds']:.2f} cores used, load average {f['load'][0]:.1f} → {f['load'][1]:.1f}")
+    # The speed-up needs two free cores. On a busy machine a case gets the cores the scheduler
+    # gives it, and with Linux's autogroup (one share per session, whatever its processes) two
+    # workers get no more than one: the wall-clock speed-up then says nothing about the pool.
+    # What the pool costs is the CPU seconds per card with 2 processes against 1 (same work, plus
+    # the workers' start and the transfers), and an idle main process means nothing serialises.
+    cpu_per_card = {m: (figures[m]["cpu_main"] + figures[m]["cpu_workers"]) / max(figures[m]["cards"], 1)
+                    for m in ("1", "2")}
+    efficiency = cpu_per_card["1"] / cpu_per_card["2"]
+    got = (figures["2"]["cpu_main"] + figures["2"]["cpu_workers"]) / figures["2"]["seconds"]
     print(f"  speed-up --jobs 2 / --jobs 1: {speedup:.2f}x (target >= {MIN_SPEEDUP}x)")
+    print(f"  CPU per card --jobs 1 / --jobs 2: {efficiency:.2f}, so {2 * efficiency:.2f}x on two free cores; "
+          f"{_contention()}")
     print(f"  LocalCluster / --jobs 2: {cluster:.2f} (target >= {1 - CLUSTER_SLACK:.2f})")
     changed = figures["changed"]
     print(f"  one unit changed: {changed['seconds']:.2f} s, {changed['cards']} card made (target <= {CHANGED_SECONDS} s)")
@@ -133,7 +177,8 @@ def main() -> int:
         total = start + 2000 * c / workers + 2000 * o
         print(f"    2.000 cards on {workers} workers: {total / 60:.1f} min")
     if speedup < MIN_SPEEDUP:
-        failures.append(f"--jobs 2 is {speedup:.2f}x --jobs 1 (< {MIN_SPEEDUP}x)")
+        why = f" (the case got {got:.2f} cores: measure on an idle machine)" if got < MIN_SPEEDUP else ""
+        failures.append(f"--jobs 2 is {speedup:.2f}x --jobs 1 (< {MIN_SPEEDUP}x){why}")
     if cluster < 1 - CLUSTER_SLACK:
         failures.append(f"the LocalCluster makes {cluster:.2f} of the local cards per second")
     if changed["seconds"] > CHANGED_SECONDS or changed["cards"] != 1:

@@ -343,9 +343,12 @@ def check(project: Path, with_todo: bool | None) -> None:
 
     Exit code 0 when there is nothing to fix, 1 when there are findings, 2 on invalid input.
     """
+    from .batch import is_repeated
+    from .batch.check import check_units
     from .readiness import check_project
 
-    report = _run(lambda: check_project(project, with_todo))
+    # a project with repeat: is checked card by card, each finding naming its unit
+    report = _run(lambda: (check_units if is_repeated(project) else check_project)(project, with_todo))
     for finding in report.findings:
         _say(str(finding))
     if report.todo:

@@ -28,12 +28,17 @@ from ..load.blocks import check_outputs
 from ..load.config import load_project_config
 from ..output import write_all, write_atomic
 from ..progress import Progress, as_progress
+from .combined import Pieces, combine
 from .executors import Cluster, Local
-from .view import Rows, units_of
+from .view import Rows, check_owners, read_once, units_of
 
 STATE = ".reportgen"  # as uptodate.STATE_FOLDER: the build's own files
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 STAGE = "Making the cards"
+# cards made between two prunings of the pieces' cache: a pruning reads every entry (1,4 s with
+# the 499 cards' pieces), too much to pay after each changed unit; the cache outgrows its limit
+# by at most these cards' pieces meanwhile
+PRUNE_EVERY = 50
 
 
 @dataclass(slots=True)
@@ -81,8 +86,9 @@ def build_batch(project: str | Path, out: str | Path = "output", formats=None, o
     if repeat is None:
         raise InputError("report.yaml has no repeat: build it as one report", Location("report.yaml"))
     rows = Rows(repeat, None)
-    loaded = load_project(root, rows=rows)  # the shared tables whole, the per-unit ones only grouped
+    loaded = load_project(root, rows=rows, read=read_once)  # the shared tables whole, the per-unit ones grouped
     units = units_of(loaded, repeat)
+    check_owners(rows, units)
     chosen = list(units)
     if only:
         chosen = list(dict.fromkeys(u.strip() for u in only.split(",") if u.strip()))
@@ -138,16 +144,32 @@ def build_batch(project: str | Path, out: str | Path = "output", formats=None, o
     if strict and result.failed:
         return result
     progress.stage("Writing the index and the combined PDF")
-    index, combined = _index(units, repeat.title, state, result.failed, folder, "pdf" in fmts)
-    extra = {folder / "index.csv": index}
-    if combined is not None:
-        extra[out / f"{config.name}.pdf"] = combined
+    extra = {folder / "index.csv": _index(units, state, result.failed, "pdf" in fmts)}
+    if "pdf" in fmts:
+        combined = _combined(units, repeat.title, state, folder, out / STATE / config.name if cache else None)
+        if combined is not None:  # None: no card changed since the combined PDF on disk was written
+            extra[out / f"{config.name}.pdf"] = combined
     write_all(extra)
     if cache_dir:
-        BuildCache(Path(cache_dir)).prune()  # the least recently used pieces, past the cache's size limit
+        _prune(Path(cache_dir), out / STATE / f"{config.name}.pruned.json", len(result.made))
+    whole = [out / f"{config.name}.pdf"] if "pdf" in fmts else []  # on disk, rewritten or not
     result.outputs = sorted(folder / f"{u}{SUFFIXES[f]}" for u in chosen if u not in result.failed
-                            for f in fmts) + list(extra)
+                            for f in fmts) + [folder / "index.csv", *whole]
     return result
+
+
+def _prune(cache: Path, mark: Path, made: int) -> None:
+    """The least recently used pieces past the cache's size limit, once every PRUNE_EVERY cards made."""
+    try:
+        since = json.loads(mark.read_text(encoding="utf-8"))["made"]
+    except (OSError, ValueError, KeyError, TypeError):
+        since = PRUNE_EVERY  # never pruned, or the count is lost
+    since = (since if isinstance(since, int) else PRUNE_EVERY) + made
+    if since >= PRUNE_EVERY:
+        BuildCache(cache).prune()
+        since = 0
+    if made or since == 0:
+        write_atomic(mark, json.dumps({"made": since}).encode("utf-8"), durable=False)
 
 
 def _sha(data: bytes) -> str:
@@ -177,36 +199,45 @@ def _unchanged(entry: dict | None, key: str, folder: Path) -> bool:
     return True
 
 
-def _index(units: dict[str, dict[str, str]], title: str, state: dict, failed: dict[str, str], folder: Path,
-           with_pdf: bool) -> tuple[bytes, bytes | None]:
-    """index.csv (every unit of the table: its card, pages and status) and the combined PDF of
-    every card on disk, in the table's order."""
-    import pikepdf
-
+def _index(units: dict[str, dict[str, str]], state: dict, failed: dict[str, str], with_pdf: bool) -> bytes:
+    """index.csv: every unit of the table, its card, pages and status."""
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(["unit", "file", "pages", "status"])
-    combined = pikepdf.new() if with_pdf else None
-    bookmarks = []
-    for unit, row in units.items():
+    for unit in units:
         entry = state.get(unit)
-        pdf = folder / f"{unit}.pdf"
         if unit in failed:
             writer.writerow([unit, "", "", f"failed: {failed[unit]}"])
         elif entry is None:
             writer.writerow([unit, "", "", "not built"])
         else:
             writer.writerow([unit, f"{unit}.pdf" if with_pdf else "", entry.get("pages", ""), "ok"])
-            if combined is not None and pdf.exists():
-                first = len(combined.pages)
-                with pikepdf.open(pdf) as card:
-                    combined.add_pages_from(card, outlines="ignore")  # the TOC links keep their targets
-                bookmarks.append(pikepdf.OutlineItem(row.get(title) or unit, first))
-    data = None
-    if combined is not None:
-        with combined.open_outline() as outline:  # once: each opening rewrites the whole outline
-            outline.root.extend(bookmarks)
-        buffer = io.BytesIO()
-        combined.save(buffer, deterministic_id=True)
-        data = buffer.getvalue()
-    return text.getvalue().encode("utf-8"), data
+    return text.getvalue().encode("utf-8")
+
+
+def _combined(units: dict[str, dict[str, str]], title: str, state: dict, folder: Path,
+              kept: Path | None) -> bytes | None:
+    """The combined PDF of every card on disk, in the table's order, a bookmark each; None
+    when the one on disk is already that (the same cards, titles and order). ``kept``: where
+    the cards' pieces and the combined PDF's digest stay between batches (None: nowhere)."""
+    cards = []
+    for place, (unit, row) in enumerate(units.items()):
+        sha = (state.get(unit) or {}).get("files", {}).get(f"{unit}.pdf")
+        if sha is not None and (folder / f"{unit}.pdf").exists():
+            cards.append((row.get(title) or unit, place, folder / f"{unit}.pdf", sha))
+    inputs = digest(len(units), [(t, p, s) for t, p, _, s in cards])
+    target = folder.parent / f"{folder.name}.pdf"
+    mark = kept.parent / f"{kept.name}.combined.json" if kept is not None else None
+    if mark is not None:
+        try:
+            before = json.loads(mark.read_text(encoding="utf-8"))
+            if before.get("inputs") == inputs and file_digest(target) == before.get("sha"):
+                return None
+        except (OSError, ValueError, AttributeError):
+            pass
+    pieces = Pieces(kept.parent / f"{kept.name}.pieces" if kept is not None else None)
+    data = combine(cards, len(units), pieces)
+    pieces.keep({p.stem for _, _, p, _ in cards})
+    if mark is not None:
+        write_atomic(mark, json.dumps({"inputs": inputs, "sha": _sha(data)}).encode("utf-8"), durable=False)
+    return data

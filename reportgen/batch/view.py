@@ -11,18 +11,40 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from ..digest import file_digest
 from ..engine import EngineResult
 from ..engine.checks import run_checks
 from ..errors import ErrorCollector, InputError, Location
 from ..load import LoadedProject, Narrative, load_project
 from ..load.blocks import TextBlockConfig
 from ..load.config import ProjectConfig, Repeat
-from ..load.readers import RawTable
+from ..load.readers import RawTable, read_table_file
 from ..load.schema import TableSchema
 from ..load.tables import slug
 
 UNIT_FIELD = re.compile(r"\{\{\s*unit\.(\w+)\s*\}\}")
 BANNER_FILE = "report.yaml (repeat.banner)"  # the banner is a narrative no file holds
+
+
+# path → (its content's digest and how it was read, the table read, the problems found): every
+# card reads every data file whole, then keeps its unit's rows. Read once per process (the
+# worker processes, forked after the batch read the project, start with it filled), and again
+# when the file changed.
+_READ: dict[str, tuple[tuple, RawTable | None, list[InputError]]] = {}
+
+
+def read_once(path: Path, display: str, sheet: str | None, errors: ErrorCollector, header_rows: int = 1,
+              root: Path | None = None) -> RawTable | None:
+    """:func:`~reportgen.load.readers.read_table_file`, remembered (the tables are not changed
+    by those who read them: a unit's rows are a new RawTable)."""
+    key = (file_digest(path), display, sheet, header_rows, root)
+    known = _READ.get(str(path))
+    if known is None or known[0] != key:
+        found = ErrorCollector()
+        known = (key, read_table_file(path, display, sheet, found, header_rows, root), found.errors)
+        _READ[str(path)] = known
+    errors.extend(known[2])
+    return known[1]
 
 
 def cell_text(value) -> str:
@@ -40,6 +62,7 @@ class Rows:
         self.kept: dict[str, int] = {}  # rows kept per table
         self.by_unit: dict[str, list[str]] = defaultdict(list)  # unit → its raw rows, as text
         self.headers: dict[str, list[str]] = {}  # the header of each per-unit table (in no unit's rows)
+        self.places: dict[str, list[Location]] = defaultdict(list)  # unit → where its rows are (per-unit tables)
 
     def __call__(self, schema: TableSchema, raw: RawTable) -> RawTable:
         is_units = schema.id == self.repeat.table
@@ -55,12 +78,32 @@ class Rows:
             self.per_unit.add(schema.id)
         if self.unit is None:
             self.headers[schema.id] = [str(h) for h in raw.header]
+            column = str(raw.header[index])
             for row in raw.rows:
                 self.by_unit[owner(row)].append(f"{schema.id}\0{row.values!r}")
+                if not is_units:
+                    self.places[owner(row)].append(raw.location(row.number, column))
             return raw if is_units else dataclasses.replace(raw, rows=[])
         rows = [row for row in raw.rows if owner(row) == self.unit]
         self.kept[schema.id] = len(rows)
         return dataclasses.replace(raw, rows=rows)
+
+
+def check_owners(rows: Rows, units: dict[str, dict[str, str]]) -> None:
+    """A row whose unit is not in the units table would be in no card: an input error at
+    its file, row and column (a misspelt or removed unit), every such row at once."""
+    errors = ErrorCollector()
+    table = rows.repeat.table
+    for unit, places in rows.places.items():
+        if unit in units:
+            continue
+        for place in places:
+            if unit:
+                errors.add(f"unit '{unit}' is not in table '{table}': this row would be in no card", place)
+            else:
+                errors.add(f"no unit: each row belongs to one unit of table '{table}'", place)
+    errors.errors.sort(key=lambda e: (e.location.file, e.location.row or 0))
+    errors.raise_if_any()
 
 
 def units_of(loaded: LoadedProject, repeat: Repeat) -> dict[str, dict[str, str]]:
@@ -135,7 +178,7 @@ def unit_view(root: Path, unit_id: str, config: ProjectConfig | None = None) -> 
     repeat = config.repeat
     assert repeat is not None
     rows = Rows(repeat, unit_id)
-    loaded = load_project(root, rows=rows)
+    loaded = load_project(root, rows=rows, read=read_once)
     units = units_of(loaded, repeat)
     if unit_id not in units:
         raise InputError(f"no unit '{unit_id}' in table '{repeat.table}'", Location("report.yaml"))

@@ -75,11 +75,13 @@ def _check_references(config: ProjectConfig, schemas: dict[str, TableSchema],
 
 
 def load_project(root: Path | str, section: str | None = None,
-                 rows: Callable[[TableSchema, RawTable], RawTable] | None = None) -> LoadedProject:
+                 rows: Callable[[TableSchema, RawTable], RawTable] | None = None,
+                 read: Callable[..., RawTable | None] = read_table_file) -> LoadedProject:
     """Read a report project: configuration, every table, every narrative file. ``section``,
     when given, must name a section of the report (checked with everything else). ``rows``
     chooses the rows of each data file that are validated and kept (a repeated project keeps
-    one unit's: reportgen.batch)."""
+    one unit's: reportgen.batch). ``read``: reads a data file, as :func:`read_table_file` (a batch
+    reads each file once for all its cards)."""
     root = Path(root).resolve()
     errors = ErrorCollector()
     config = load_project_config(root, errors)
@@ -113,7 +115,7 @@ def load_project(root: Path | str, section: str | None = None,
         if path is None:
             continue
         display = path.relative_to(root).as_posix()
-        raw = read_table_file(path, display, schema.sheet, errors, schema.header_rows, root)
+        raw = read(path, display, schema.sheet, errors, schema.header_rows, root)
         if raw is None:
             continue
         if rows is not None:

@@ -16,10 +16,13 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "schede-obiettivi
 
 def test_snapshots_of_every_card_name_the_unit(tmp_path):
     project = Path(shutil.copytree(SAMPLE, tmp_path / "schede"))
-    units = project / "data" / "units.csv"
-    lines = units.read_text(encoding="utf-8").splitlines()
-    units.write_text("\n".join(line for line in lines if line.startswith(("id;", "dc_risorse_umane;", "dr_abruzzo;")))
-                     + "\n", encoding="utf-8")
+    # two units: the units table and every per-unit table keep their rows only (a row of another
+    # unit would be in no card: an input error)
+    for data in (project / "data").glob("*.csv"):
+        lines = data.read_text(encoding="utf-8").splitlines()
+        if lines[0].startswith(("id;", "unit;")):
+            kept = [lines[0], *(line for line in lines[1:] if line.startswith(("dc_risorse_umane;", "dr_abruzzo;")))]
+            data.write_text("\n".join(kept) + "\n", encoding="utf-8")
     counts = update(project, tmp_path / "snap", dpi=20, formats=("pdf",))
     assert counts["pdf"] > 10
     assert (tmp_path / "snap" / "pdf" / "dr_abruzzo" / "front--1.png").exists()
