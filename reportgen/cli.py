@@ -46,7 +46,23 @@ _OWN = {  # the CLI's own texts: English, Italian
                     "{match} pagine uguali, {differ} diverse; riepilogo: {summary}"),
     "removed": ("… Removed {path} (no longer in the report)", "… Rimosso {path} (non è più nella Relazione)"),
     "tolerance": (" (tolerance {value} %)", " (tolleranza {value} %)"),
+    "cards interrupted": ("interrupted: the cards written so far are complete (no partial file); build again to "
+                          "make the others.", "interrotto: le schede già scritte sono complete (nessun file a metà); "
+                          "ricompilate per fare le altre."),
+    "card rate": (" in {seconds} s ({rate}/s)", " in {seconds} s ({rate}/s)"),
+    "cards made": ("{made} card(s) made{rate}, {reused} unchanged, {failed} failed.",
+                   "{made} schede fatte{rate}, {reused} invariate, {failed} non riuscite."),
+    "cards failed": ("{count} card(s) failed: {units}; the other cards were written.",
+                     "{count} schede non riuscite: {units}; le altre schede sono state scritte."),
+    "cards failed strict": ("{count} card(s) failed: {units}; nothing was written (--strict).",
+                            "{count} schede non riuscite: {units}; nessun file è stato scritto (--strict)."),
 }
+
+
+def _number(value: float, decimals: int) -> str:
+    """A measured quantity as the chosen language writes it (1,5 in Italian)."""
+    text = f"{value:.{decimals}f}"
+    return text if _lang == "en" else text.replace(".", ",")
 
 
 def _text(key: str, **parts) -> str:
@@ -176,25 +192,25 @@ def _build_batch(project: Path, out: Path, formats: str | None, jobs: int | None
         try:
             return build_batch(project, out, formats, only, jobs, cache, strict, pdf_profile, cluster, progress)
         except KeyboardInterrupt:
-            click.echo("interrupted: the cards written so far are complete (no partial file); build again "
-                       "to make the others.", err=True)
+            _say(_text("cards interrupted"), err=True)
             sys.exit(130)
 
-    with progress_for(quiet) as progress:
+    with progress_for(quiet, _words) as progress:
         result = _run(batch)
     if not quiet:
-        rate = f" in {result.seconds:.1f} s ({len(result.made) / result.seconds:.2f}/s)" if result.made else ""
-        click.echo(f"{len(result.made)} card(s) made{rate}, {len(result.reused)} unchanged, "
-                   f"{len(result.failed)} failed.", err=True)
+        rate = _text("card rate", seconds=_number(result.seconds, 1),
+                     rate=_number(len(result.made) / result.seconds, 2)) if result.made else ""
+        _say(_text("cards made", made=len(result.made), rate=rate, reused=len(result.reused),
+                   failed=len(result.failed)), err=True)
     for note in result.notes:
-        click.echo(f"warning: {note}", err=True)
+        _say(note, err=True, kind="warning")
     for path in result.outputs:
         click.echo(str(path))
     if result.failed:
         for why in result.failed.values():
-            click.echo(f"error: {why}", err=True)
-        written = "nothing was written (--strict)" if strict else "the other cards were written"
-        click.echo(f"{len(result.failed)} card(s) failed: {', '.join(result.failed)}; {written}.", err=True)
+            _say(why, err=True, kind="error")
+        _say(_text("cards failed strict" if strict else "cards failed", count=len(result.failed),
+                   units=", ".join(result.failed)), err=True)
         sys.exit(1)
 
 

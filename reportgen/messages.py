@@ -227,6 +227,8 @@ _EXACT: dict[str, str] = {
     "Laying out the slide pages": "Impaginazione delle pagine delle slide",
     "Writing the PowerPoint deck": "Scrittura della presentazione PowerPoint",
     "Writing the files": "Scrittura dei file",
+    "Making the cards": "Preparazione delle schede",
+    "Writing the index and the combined PDF": "Scrittura dell'indice e del PDF unico",
     "Exporting the tables": "Esportazione delle tabelle",
     "Reading and computing the old draft": "Lettura e calcolo della bozza precedente",
     "Reading and computing the new draft": "Lettura e calcolo della nuova bozza",

@@ -337,3 +337,34 @@ def test_a_column_with_an_unknown_type_is_one_message(tmp_path):
     assert _messages(tmp_path, BROKEN["unknown type"]) == [
         "columns.obiettivo.type: unknown type 'numero'; use one of choice, date, decimal, euro, integer, note, "
         "percent, polarity, row_kind, sign, text, value"]
+
+
+def _stage(node: ast.AST) -> str | None:
+    """A stage's name as printed, each variable part a file name; None for one passed by name."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "a.pdf" for v in node.values)
+    return None
+
+
+def test_every_progress_stage_has_its_italian():
+    """The stages every command names on its progress lines (progress.stage("…"), the *STAGE
+    constants, the proof's progress("…")) are all in the catalogue."""
+    stages, missing = set(), []
+    for module in sorted((ROOT / "reportgen").rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            text = None
+            if isinstance(node, ast.Call) and node.args and (
+                    isinstance(node.func, ast.Attribute) and node.func.attr == "stage"
+                    or isinstance(node.func, ast.Name) and node.func.id == "progress"):
+                text = _stage(node.args[0])
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and node.targets[0].id.endswith("STAGE"):
+                text = _stage(node.value)
+            if text:
+                stages.add(text)
+                if translate(text) is None:
+                    missing.append(f"{module.relative_to(ROOT)}:{node.lineno}: {text}")
+    assert {"Making the cards", "Drawing the charts", "checking a.pdf"} <= stages
+    assert not missing, "untranslated:\n" + "\n".join(missing)
