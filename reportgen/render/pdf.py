@@ -3,7 +3,7 @@ assets (and inline ``data:`` URIs, used for the charts): a narrative or template
 make the renderer reach the network or read ``/etc/passwd``. WeasyPrint's own warnings (a
 missing image, a refused URL) are collected and returned so the build can report them.
 
-A document is laid out in pieces (the front matter, each top-level section) that worker
+A document is laid out in pieces (the front matter, runs of top-level sections) that worker
 processes render in parallel and a cache keeps; :mod:`reportgen.render.merge` joins them."""
 
 from __future__ import annotations
