@@ -96,6 +96,7 @@ class Theme:
     emblem: str | None = K.STYLE.default("emblem")  # path inside the project
     palette: tuple[str, ...] = K.STYLE.default("palette")  # chart series colours
     pptx_template: str | None = K.STYLE.default("pptx_template")  # a corporate .pptx: its masters and layouts
+    page_breaks: str = K.STYLE.default("page_breaks")  # one of PAGE_BREAKS: where A4 chapters start a page
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +308,8 @@ def _parse_theme(style: Spec, root: Path) -> Theme:
             problem = template_problem(root, template, "style.pptx_template")
             if problem:
                 style.error(f"'{template}' {problem}", "pptx_template")
-    return Theme(**theme_values, logo=logo, emblem=emblem, pptx_template=template)
+    page_breaks = _choice(style, "page_breaks", K.STYLE)
+    return Theme(**theme_values, logo=logo, emblem=emblem, pptx_template=template, page_breaks=page_breaks)
 
 
 def _choice(spec: Spec, key: str, keys: K.Group, message: str | None = None) -> str:

@@ -42,6 +42,8 @@ DFP_PARTS = {
 
 SCHEMA_SUFFIX = ".schema.yaml"
 NUMBERING_STYLES = ("decimal", "roman", "parte", "letter", "none")  # see reportgen.content.numbering
+# where a top-level section of the A4 PDF starts a new page (see reportgen.pipeline.assemble)
+PAGE_BREAKS = ("auto", "chapters", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,10 @@ STYLE = _group(
     Key("numbering", "names", "the numbering style of each level of sections, the last repeated below it: "
         + _one_of(NUMBERING_STYLES) + "; decimal levels join (`1.2`) below a Parte", ("decimal",),
         "[parte, decimal, decimal]"),
+    Key("page_breaks", "choice", "where a top-level section of the A4 PDF starts a new page: `auto` before a "
+        "Parte (`numbering: [parte, …]`) and before a section with more than half a page of content, the "
+        "shorter ones following on the page before; `chapters` before every one; `none` nowhere (the slides "
+        "keep a slide per section)", "auto", "chapters", choices=PAGE_BREAKS),
 )
 
 COLORS = _group(

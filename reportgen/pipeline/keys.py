@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..charts import ChartStyle, RenderedChart
@@ -23,6 +24,7 @@ from ..resources import assets_dir
 HTML_LAYOUTS = {"pdf": "pdf", "slides": "slides"}  # output format → HTML layout (the deck has its own)
 _FILE_URL = re.compile(r"file://[^\s\"'()<>]+")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+FILL_SCALE = 10_000  # the cache's metadata holds integers, not floats: a fill in ten-thousandths
 _RELATIVE_SRC = re.compile(r"""\ssrc=["']([^"':#?]+)["']""")  # a narrative's image, inside the project
 
 
@@ -38,14 +40,15 @@ def piece_from_cache(entry: tuple[bytes, dict] | None) -> PdfPiece | None:
     data, meta = entry
     try:
         return PdfPiece(data, int(meta["pages"]), {str(k): int(v) for k, v in meta["section_pages"].items()},
-                        tuple(int(i) for i in meta["unnumbered"]), tuple(str(w) for w in meta["warnings"]))
+                        tuple(int(i) for i in meta["unnumbered"]), tuple(str(w) for w in meta["warnings"]),
+                        int(meta["last_fill"]) / FILL_SCALE)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
 
 def piece_meta(piece: PdfPiece) -> dict:
     return {"pages": piece.pages, "section_pages": piece.section_pages, "unnumbered": list(piece.unnumbered),
-            "warnings": list(piece.warnings)}
+            "warnings": list(piece.warnings), "last_fill": round(piece.last_fill * FILL_SCALE)}
 
 
 def page_of(entry: tuple[bytes, dict] | None) -> str | None:
@@ -100,17 +103,19 @@ class PieceKeys:
         files = [(url, self.file(url)) for url in sorted(urls)]
         return digest("page", layout, variant, html, css, files)
 
-    def page_source(self, layout: str, variant: str, css: str, section: Section,
+    def page_source(self, layout: str, variant: str, css: str, sections: Section | Sequence[Section],
                     charts: dict[str, RenderedChart]) -> str | None:
-        """A key of what a section's document is made of, known before its HTML is written:
-        a section whose sources did not change costs no templating at all. Only reportgen's
-        own templates are known to read nothing but the section and the report's metadata;
-        with a project's templates there is none (None)."""
+        """A key of what the document of a section, or of a run of sections laid out together,
+        is made of, known before its HTML is written: a piece whose sources did not change
+        costs no templating at all. Only reportgen's own templates are known to read nothing
+        but the sections and the report's metadata; with a project's templates there is none
+        (None)."""
         if self.own_templates:
             return None
-        html = "".join(block.narrative.html for inner in section.walk() for block in inner.blocks
-                       if isinstance(block, TextBlock))
-        drawn = [(chart, charts[chart].drawings) for chart in sorted(charts_of(section))]
+        run = (sections,) if isinstance(sections, Section) else tuple(sections)
+        html = "".join(block.narrative.html for section in run for inner in section.walk()
+                       for block in inner.blocks if isinstance(block, TextBlock))
+        drawn = [(chart, charts[chart].drawings) for chart in sorted(set().union(*map(charts_of, run)))]
         return digest("page_source", layout, variant, css, str(self.root), str(assets_dir()), bundled_digest(),
-                      self.report.meta, self.formatter, self.section(section), drawn,
+                      self.report.meta, self.formatter, [self.section(section) for section in run], drawn,
                       [(url, self.file(url)) for url in sorted(self._images(html))])

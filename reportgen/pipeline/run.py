@@ -1,7 +1,8 @@
 """One build's rendering: what is rendered, from the cache or by the workers, and what waits on what.
 
 The deck starts at once. The charts come next, since the pages of their sections wait for
-them; each section's pages are scheduled as soon as its charts are there. In parallel the
+them; each section's pages are scheduled as soon as its charts are there, and each run of
+sections sharing pages (style.page_breaks, see .assemble) once its sections are measured. In parallel the
 front matter is laid out once with placeholder numbers, only to count its pages; when every
 section is done the contents are laid out with the real numbers and the document is merged.
 """
@@ -147,7 +148,9 @@ class _Run:
         name = HTML_LAYOUTS[fmt]
         renderer = HtmlRenderer(self.report, self.formatter, self.root, self.charts[CHART_TARGETS[fmt]], name,
                                 archival=variant != PROFILES["standard"])
-        layout = Layout(fmt, name, variant, renderer, renderer.css(), self.report.sections)
+        # the slides keep a slide per section: where the A4 pages break is the report's style
+        breaks = self.report.meta.theme.page_breaks if fmt == "pdf" else "chapters"
+        layout = Layout(fmt, name, variant, renderer, renderer.css(), self.report.sections, breaks)
         layout.front_pages = (self.page_map.get(name) or {}).get("front")
         self.layouts[fmt] = layout
         self.progress.stage(STAGES[fmt], len(layout.sections) + (0 if self.report.partial else 1))
@@ -165,9 +168,11 @@ class _Run:
         return piece_from_cache(self.cache.get("page", page)) if page else None
 
     def _schedule_ready(self, layout: Layout) -> None:
+        """Each section whose charts are there laid out on its own (its measure, and the piece
+        of a run it holds alone), then the runs known so far."""
         charts = self.charts[CHART_TARGETS[layout.fmt]]
-        ready = [i for i, section in enumerate(layout.sections)
-                 if i not in layout.scheduled and charts_of(section) <= charts.keys()]
+        ready = [i for i, section in enumerate(layout.sections) if layout.measured
+                 and i not in layout.scheduled and charts_of(section) <= charts.keys()]
         documents = {}
         for index in ready:
             section = layout.sections[index]
@@ -176,7 +181,7 @@ class _Run:
             if piece is not None:
                 layout.scheduled.add(index)
                 self.out.reused += 1
-                self._piece_done(layout, index, piece)
+                self._alone_done(layout, index, piece)
             else:
                 documents[index] = (layout.renderer.document(front=False, sections=[section]), source)
         # the longest documents first, so that no big piece is left for the end
@@ -184,7 +189,37 @@ class _Run:
             layout.scheduled.add(index)
             html, source = documents[index]
             self._lay_out(layout, html, layout.sections[index].id,
-                          lambda piece, i=index: self._piece_done(layout, i, piece), source=source)
+                          lambda piece, i=index: self._alone_done(layout, i, piece), source=source)
+        self._schedule_runs(layout)
+
+    def _alone_done(self, layout: Layout, index: int, piece: PdfPiece) -> None:
+        layout.alone[index] = piece
+        self._schedule_runs(layout)
+
+    def _schedule_runs(self, layout: Layout) -> None:
+        """The runs decided so far whose sections' charts are there: a section alone in its
+        run is its own piece; a longer run is laid out as one document."""
+        charts = self.charts[CHART_TARGETS[layout.fmt]]
+        for run in layout.runs():
+            sections = [layout.sections[i] for i in run]
+            if run in layout.started or not all(charts_of(s) <= charts.keys() for s in sections):
+                continue
+            if len(run) == 1 and layout.measured:
+                if run[0] in layout.alone:
+                    layout.started.add(run)
+                    self._piece_done(layout, run, layout.alone[run[0]])
+                continue  # its own layout is under way
+            layout.started.add(run)
+            source = self.keys.page_source(layout.name, layout.variant, layout.css, sections, charts)
+            piece = self._known_piece(source)
+            if piece is not None:
+                self.out.reused += 1
+                self._piece_done(layout, run, piece)
+                continue
+            ids = [section.id for section in sections]
+            html = layout.renderer.document(front=False, sections=sections, run_on=ids[1:])
+            self._lay_out(layout, html, "+".join(ids), lambda piece, run=run: self._piece_done(layout, run, piece),
+                          source=source)
 
     def _lay_out(self, layout: Layout, html: str, name: str, then: Callable[[PdfPiece], None],
                  priority: float | None = None, source: str | None = None) -> None:
@@ -206,9 +241,12 @@ class _Run:
         self.schedule.submit(len(html) if priority is None else priority, store, tasks.lay_out, html, layout.css,
                              self.root, layout.variant)
 
-    def _piece_done(self, layout: Layout, index: int, piece: PdfPiece) -> None:
-        layout.pieces[index] = piece
-        self.progress.advance(STAGES[layout.fmt])
+    def _piece_done(self, layout: Layout, run: tuple[int, ...], piece: PdfPiece) -> None:
+        if not layout.keeps(run, piece):  # cut where the run left a hole: its parts are laid out instead
+            self._schedule_runs(layout)
+            return
+        layout.pieces[run] = piece
+        self.progress.advance(STAGES[layout.fmt], len(run))
         if layout.complete:
             if self.report.partial:
                 self._merge(layout)

@@ -161,15 +161,28 @@ def _forms(page) -> list[tuple[float, float, float, float]]:
     return [tuple(obj.get_bounds()) for obj in page.get_objects(max_depth=1) if obj.type == _FORM]
 
 
-def _chapter_starts(pdf, kind: str, texts: list[str]) -> set[int]:
+def _top_of(destination) -> float | None:
+    """The height a bookmark leads to on its page (an /XYZ destination), None when it names none."""
+    try:
+        _, position = destination.get_view()
+    except Exception:  # noqa: BLE001 - a destination pdfium cannot read leads to the page's top
+        return None
+    return position[1] if len(position) > 1 and position[1] else None
+
+
+def _chapter_starts(pdf, kind: str, texts: list[str], tops: list[float]) -> set[int]:
     """0-based pages where a chapter begins; on slides, where any section begins (each starts
-    a slide of its own by design, so its last one may be short)."""
+    a slide of its own by design, so its last one may be short). On A4 only a chapter opening
+    its page counts (``tops``: the highest text of each page's body): one that follows another
+    on the page leaves no reason for the page before it to be short."""
     starts = set()
     for bookmark in pdf.get_toc():
         destination = bookmark.get_dest()
         if (bookmark.level == 0 or kind in SLIDE_KINDS) and destination is not None \
                 and destination.get_index() is not None:
-            starts.add(destination.get_index())
+            index, top = destination.get_index(), _top_of(destination)
+            if kind in SLIDE_KINDS or top is None or tops[index] <= top + 1:
+                starts.add(index)
     if kind == "deck":  # LibreOffice's PDF of a deck has no bookmarks: dividers hold a title only
         starts |= {i for i, text in enumerate(texts) if len(text) < 120}
     return starts
@@ -192,7 +205,7 @@ def check_pdf(path: Path, kind: str, label: str | None = None) -> list[Problem]:
         drawings = [b for b in forms if b[1] < top and b[3] > bottom]
         lowest = min([g.box[1] for g in body] + [b[1] for b in drawings], default=top)
         pages.append({"fullness": (top - max(lowest, bottom)) / (top - bottom),
-                      "text": "".join(g.char for g in body)})
+                      "text": "".join(g.char for g in body), "top": max((g.box[3] for g in body), default=0.0)})
         outside = [g for g in glyphs if g.box[0] < -0.5 or g.box[2] > width + 0.5 or g.box[1] < -0.5
                    or g.box[3] > height + 0.5]
         if outside:
@@ -213,7 +226,7 @@ def check_pdf(path: Path, kind: str, label: str | None = None) -> list[Problem]:
                 problems.append(Problem(label, number + 1, "chart text under 14 pt",
                                         f"{size:.1f} pt" + (f", «{_text_near(glyphs, near)}»" if near else "")))
     texts = [p["text"] for p in pages]
-    starts = _chapter_starts(pdf, kind, texts)
+    starts = _chapter_starts(pdf, kind, texts, [p["top"] for p in pages])
     for number, info in enumerate(pages):
         last_of_chapter = number + 1 in starts or number == len(pages) - 1
         divider = number in starts and kind in SLIDE_KINDS

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
@@ -117,6 +118,7 @@ class HtmlRenderer:
             "safe_html": Markup,
             "folio": FOLIOS[layout],
             "archival": archival,  # the tables travel inside the PDF too: the colophon says so
+            "run_on": frozenset(),  # every top-level section starts a page unless document() says
             "logo_url": (project_root / report.meta.theme.logo).resolve().as_uri() if report.meta.theme.logo else None,
             "emblem_url": (project_root / report.meta.theme.emblem).resolve().as_uri() if report.meta.theme.emblem
             else None,
@@ -143,14 +145,15 @@ class HtmlRenderer:
         return self._render("style.css.j2")
 
     def document(self, front: bool | None = None, sections: list[Section] | None = None,
-                 toc_pages: dict[str, int] | None = None) -> str:
+                 toc_pages: dict[str, int] | None = None, run_on: Collection[str] = ()) -> str:
         """One HTML document: the front matter (cover and contents; by default unless the
         report is partial) and ``sections`` (default: all). ``toc_pages`` prints these page
         numbers in the contents instead of letting the layout resolve them, for a front
-        matter laid out apart from the sections it lists."""
+        matter laid out apart from the sections it lists. ``run_on``: the ids of top-level
+        sections that follow the one before on its page instead of starting a new one."""
         return self._render("report.html.j2", front=not self.report.partial if front is None else front,
                             sections=self.report.sections if sections is None else sections,
-                            toc_pages=toc_pages)
+                            toc_pages=toc_pages, run_on=frozenset(run_on))
 
 
 def render_html(report: Report, formatter: Formatter, project_root: Path,

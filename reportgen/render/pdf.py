@@ -3,7 +3,7 @@ assets (and inline ``data:`` URIs, used for the charts): a narrative or template
 make the renderer reach the network or read ``/etc/passwd``. WeasyPrint's own warnings (a
 missing image, a refused URL) are collected and returned so the build can report them.
 
-A document is laid out in pieces (the front matter, each top-level section) that worker
+A document is laid out in pieces (the front matter, runs of top-level sections) that worker
 processes render in parallel and a cache keeps; :mod:`reportgen.render.merge` joins them."""
 
 from __future__ import annotations
@@ -101,6 +101,25 @@ class PdfPiece:
     section_pages: dict[str, int]  # section id → its first page in this piece (0-based)
     unnumbered: tuple[int, ...]  # pages (0-based) of a page type without a page number
     warnings: tuple[str, ...] = ()
+    last_fill: float = 1.0  # how much of its last page's text area is used, 0 to 1: how long the piece is
+
+
+def _last_fill(page) -> float:
+    """The share of the page's text area above the bottom of its lowest content box (WeasyPrint's
+    page boxes: the running heads are margin boxes, outside the ``html`` box measured)."""
+    page_box = getattr(page, "_page_box", None)
+    if page_box is None:
+        return 1.0
+    top, height = page_box.content_box_y(), page_box.height
+    bottom, stack = top, [child for child in page_box.children if getattr(child, "element_tag", None) == "html"]
+    while stack:
+        box = stack.pop()
+        children = getattr(box, "children", None)
+        if children:
+            stack.extend(children)
+        else:  # a box with nothing inside (a line's text, a picture, an empty cell): where content ends
+            bottom = max(bottom, box.position_y + box.margin_height())
+    return min(1.0, max(0.0, (bottom - top) / height)) if height > 0 else 1.0
 
 
 def _page_name(page) -> str:
@@ -176,4 +195,5 @@ def render_pdf(html: str, css: str, project_root: Path, variant: str | None = "p
     finally:
         logger.removeHandler(handler)
     warnings = tuple(dict.fromkeys((*css_warnings, *handler.messages)))
-    return PdfPiece(data, len(laid_out.pages), section_pages, tuple(unnumbered), warnings)
+    fill = _last_fill(laid_out.pages[-1]) if laid_out.pages else 0.0
+    return PdfPiece(data, len(laid_out.pages), section_pages, tuple(unnumbered), warnings, round(fill, 4))

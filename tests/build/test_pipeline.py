@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.cache import BuildCache
 from reportgen.charts import RenderedChart, chart_style
 from reportgen.content import build_report, formatter_for
+from reportgen.content.model import Section
 from reportgen.engine import compute
 from reportgen.load import load_project
 from reportgen.pipeline import render_outputs, run, tasks
+from reportgen.pipeline.assemble import Layout
 from reportgen.pipeline.keys import PieceKeys, charts_of, page_of, piece_from_cache, piece_meta
 from reportgen.pipeline.schedule import PRIORITY_CHART, PRIORITY_FIRST, Schedule
 from reportgen.pipeline.workers import Workers
@@ -164,14 +167,72 @@ def test_chart_and_deck_keys(two_sections, sample):
     assert _keys(two_sections)[0].deck() != deck
 
 
-def test_pieces_read_back_from_the_cache_and_a_damaged_entry_is_no_piece():
-    piece = PdfPiece(b"%PDF-1.7 data", 3, {"uno": 0, "due": 2}, (0,), ("a warning",))
+def test_pieces_read_back_from_the_cache_and_a_damaged_entry_is_no_piece(tmp_path):
+    piece = PdfPiece(b"%PDF-1.7 data", 3, {"uno": 0, "due": 2}, (0,), ("a warning",), 0.4156)
     assert piece_from_cache((piece.data, piece_meta(piece))) == piece
+    cache = BuildCache(tmp_path)  # its metadata takes no float: the fill is kept as an integer
+    cache.put("page", "a" * 64, piece.data, piece_meta(piece))
+    assert piece_from_cache(cache.get("page", "a" * 64)) == piece
     assert piece_from_cache(None) is None
     assert piece_from_cache((piece.data, {**piece_meta(piece), "pages": "tre"})) is None
     assert piece_from_cache((piece.data, {"pages": 3})) is None
     assert page_of((b"", {"page": "a" * 64})) == "a" * 64
     assert page_of((b"", {"page": "../../etc/passwd"})) is None and page_of(None) is None
+
+
+# --- runs of sections sharing pages (style.page_breaks)
+
+
+def _section(number: str, id_: str) -> Section:
+    return Section(id_, id_.title(), 1, number, ())
+
+
+def _measure(pages: int, fill: float) -> PdfPiece:
+    return PdfPiece(b"%PDF", pages, {}, (), (), fill)
+
+
+def _layout(breaks: str, sections) -> Layout:
+    return Layout("pdf", "pdf", "pdf/ua-1", None, "", tuple(sections), breaks)
+
+
+def test_a_section_starts_a_page_when_it_is_a_parte_or_holds_more_than_half_a_page():
+    layout = _layout("auto", [_section("1", "uno"), _section("2", "due"), _section("3", "tre"),
+                              _section("4", "quattro"), _section("5", "cinque")])
+    assert layout.runs() == []  # the second section is not measured yet: the first run is open
+    layout.alone.update({1: _measure(1, 0.5), 2: _measure(1, 0.51)})
+    assert layout.runs() == [(0, 1)]  # half a page follows; more than half starts the next run
+    layout.alone.update({3: _measure(2, 0.05), 4: _measure(1, 0.1)})
+    assert layout.runs() == [(0, 1), (2,), (3, 4)]  # two pages, however empty the last, start one too
+    assert _layout("chapters", layout.sections).runs() == [(0,), (1,), (2,), (3,), (4,)]
+    assert _layout("none", layout.sections).runs() == [(0, 1, 2, 3, 4)]
+    parts = _layout("auto", [_section("Parte I", "uno"), _section("Parte II", "due"), _section("", "nota")])
+    assert parts.runs() == [(0,)]  # a Parte needs no measure; an unnumbered section, no part, waits for its
+    parts.alone[2] = _measure(1, 0.1)
+    assert parts.runs() == [(0,), (1, 2)]
+
+
+def test_a_run_whose_last_section_spills_a_few_lines_is_cut_before_it():
+    layout = _layout("auto", [_section("1", "uno"), _section("2", "due"), _section("3", "tre")])
+    layout.alone.update({1: _measure(1, 0.3), 2: _measure(1, 0.45)})
+    assert layout.runs() == [(0, 1, 2)]
+    assert layout.keeps((0, 1, 2), _measure(2, 0.25))  # a fifth of the page or more: kept
+    assert not layout.keeps((0, 1, 2), _measure(2, 0.15))
+    assert layout.runs() == [(0, 1), (2,)]  # the third starts the page it fills to 45 % alone
+    layout.alone[1] = _measure(1, 0.1)  # a section that fills less alone would leave the same hole
+    assert layout.keeps((0, 1), _measure(2, 0.1)) and layout.runs() == [(0, 1), (2,)]
+
+
+def test_the_contents_count_the_pages_of_runs(sample):
+    report, _ = sample
+    layout = _layout("auto", report.sections[:3])
+    first, second, third = report.sections[:3]
+    layout.pieces[(0, 1)] = PdfPiece(b"%PDF", 2, {first.id: 0, second.id: 1}, (), ())
+    layout.pieces[(2,)] = PdfPiece(b"%PDF", 3, {third.id: 0}, (), ())
+    layout.front_pages = 3
+    pages = layout.toc_pages()
+    assert (pages[first.id], pages[second.id], pages[third.id]) == (4, 5, 6) and layout.complete
+    assert all(pages[inner.id] == 5 for inner in second.walk())  # no anchor of its own: its chapter's
+    assert layout.in_order() == [layout.pieces[(0, 1)], layout.pieces[(2,)]]
 
 
 # --- the order of the work

@@ -73,7 +73,7 @@ def test_defaults_come_from_the_declarations(tmp_path):
     assert config.pdf_profile == keys.PDF.default("profile") == "standard"
     assert config.document == keys.REPORT.default("document") == "relazione"
     assert config.license.name == keys.OPEN_DATA.default("license") == "CC-BY-4.0"
-    assert config.theme == Theme()
+    assert config.theme == Theme() and config.theme.page_breaks == keys.STYLE.default("page_breaks") == "auto"
     assert (Theme().primary, Theme().palette[0]) == (keys.COLORS.default("primary"), "#0072B2")
     with pytest.raises(KeyError, match="required"):
         keys.REPORT.default("title")
@@ -86,6 +86,13 @@ def test_defaults_come_from_the_declarations(tmp_path):
 ])
 def test_undeclared_keys_are_errors(tmp_path, where, key):
     assert _errors(_mini(tmp_path, REPORT + where)) == [f"report.yaml: {key}: unknown key"]
+
+
+def test_page_breaks_is_one_of_its_choices(tmp_path):
+    config = load_project_config(_mini(tmp_path / "a", REPORT + "style: {page_breaks: none}\n"))
+    assert config.theme.page_breaks == "none"
+    assert _errors(_mini(tmp_path / "b", REPORT + "style: {page_breaks: parts}\n")) == [
+        "report.yaml: style.page_breaks: expected one of auto, chapters, none"]
 
 
 def test_undeclared_schema_display_key_is_an_error(tmp_path):

@@ -40,6 +40,9 @@ def test_a_near_empty_page_is_found_unless_it_ends_a_chapter(tmp_path):
     # the same lonely line as the chapter's last page is no hole
     html = f"<h1>Uno</h1>{full}{lonely}<h1 style='break-before: page'>Due</h1>{full}"
     assert check_pdf(_pdf(tmp_path, html), "a4") == []
+    # unless the next chapter does not open its page: then nothing made the page end short
+    html = f"<h1>Uno</h1>{full}{lonely}<p style='break-before: page'>Altro testo.</p><h1>Due</h1>{full}"
+    assert [(p.kind, p.page) for p in check_pdf(_pdf(tmp_path, html), "a4")] == [("near-empty page", 2)]
 
 
 def test_small_chart_text_on_slides_is_found(tmp_path):

@@ -2,8 +2,8 @@
 texts (titles, table titles, sources, notes and footnotes, headings) and the same figures, as
 printed (table cells, key figures, the figures of the narrative).
 
-Chapters start a page (a slide) of their own in every output, so each output's text is cut at
-its chapter starts. Whitespace, line breaks and hyphenation are ignored; what each output may
+Each output's text is cut at its chapter starts: where the chapter's bookmark points in the
+PDFs (on A4 a short chapter may follow the one before on its page), at its divider in the deck. Whitespace, line breaks and hyphenation are ignored; what each output may
 add around the content (charts' axes, slide numbers) is not compared, what it leaves out is.
 """
 
@@ -23,7 +23,8 @@ from tests.conftest import SAMPLE_2024
 
 # a figure as printed: digits with Italian grouping and decimals
 FIGURE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+")
-_IGNORED = re.compile(r"[\s\u00ad\u2010\ufffe-]+")  # whitespace, hyphens (pdfium marks a hyphenation point U+FFFE)
+# whitespace, hyphens (pdfium marks a hyphenation point U+FFFE, or U+0002 in text read from an area)
+_IGNORED = re.compile(r"[\s\u00ad\u2010\ufffe\x02-]+")
 
 
 def _flat(text: str) -> str:
@@ -35,13 +36,21 @@ def _figures(text: str) -> set[str]:
 
 
 def _pdf_chapters(path: Path) -> dict[str, str]:
-    """Text of each chapter (from its top-level bookmark to the next), by chapter number."""
+    """Text of each chapter (from where its top-level bookmark points to where the next one
+    does, on the same page or a later one), by chapter number."""
     pdf = pdfium.PdfDocument(str(path))
-    starts = sorted((b.get_dest().get_index(), b.get_title()) for b in pdf.get_toc()
-                    if b.level == 0 and b.get_dest() is not None)
+    starts = [(b.get_dest().get_index(), b.get_dest().get_view()[1][1], b.get_title()) for b in pdf.get_toc()
+              if b.level == 0 and b.get_dest() is not None]
     chapters = {}
-    for (first, title), (after, _) in zip(starts, starts[1:] + [(len(pdf), "")]):
-        chapters[title.split(" ", 1)[0]] = "\n".join(pdf[n].get_textpage().get_text_range() for n in range(first, after))
+    for (first, top, title), (last, bottom, _) in zip(starts, starts[1:] + [(len(pdf) - 1, 0.0, "")]):
+        texts = []
+        for number in range(first, last + 1):
+            page = pdf[number]
+            width, height = page.get_size()
+            upper, lower = top if number == first else height, bottom if number == last else 0.0
+            if upper > lower:
+                texts.append(page.get_textpage().get_text_bounded(0, lower, width, upper))
+        chapters[title.split(" ", 1)[0]] = "\n".join(texts)
     return chapters
 
 
