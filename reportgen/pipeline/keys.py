@@ -79,12 +79,24 @@ class PieceKeys:
     def _images(self, html: str) -> set[str]:
         return {(self.root / urllib.parse.unquote(src)).resolve().as_uri() for src in _RELATIVE_SRC.findall(html)}
 
+    def _deck_inputs(self) -> list:
+        """What every slide may show besides its section: the template, the logo, the fonts,
+        the theme and the report's metadata (hashed once per build)."""
+        if not hasattr(self, "_deck_wide"):
+            report = self.report
+            theme = report.meta.theme
+            files = [self.root / name for name in (theme.logo, theme.pptx_template) if name]
+            self._deck_wide = [report.meta, report.partial, self.formatter,
+                               [file_digest(p) for p in files if p.is_file()], bundled_digest()]
+        return self._deck_wide
+
     def deck(self) -> str:
-        report = self.report
-        theme = report.meta.theme
-        files = [self.root / name for name in (theme.logo, theme.pptx_template) if name]
-        return digest("deck", report.meta, report.partial, [self.section(s) for s in report.sections],
-                      self.formatter, [file_digest(p) for p in files if p.is_file()], bundled_digest())
+        return digest("deck", self._deck_inputs(), [self.section(s) for s in self.report.sections])
+
+    def deck_part(self, section: Section | None) -> str:
+        """A part of the deck: the title slide (None) or a top-level section's slides, which
+        do not depend on where the section stands (the assembly numbers them)."""
+        return digest("deck_part", self._deck_inputs(), self.section(section) if section is not None else None)
 
     def chart(self, spec: ChartSpec, style: ChartStyle) -> str:
         return digest("chart", spec, style, bundled_digest())  # the fonts the labels are set in
