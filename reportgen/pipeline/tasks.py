@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.model import Report
@@ -21,14 +22,26 @@ def lay_out(html: str, css: str, root: Path, variant: str | None) -> PdfPiece:
     return render_pdf(html, css, root, variant)
 
 
+@dataclass(frozen=True)
+class Merged:
+    """A merged document as it comes back from a worker: plain data, so that reading it does
+    not import pikepdf into the main process (render.merge's own result would, at the end of
+    every build that merges)."""
+
+    data: bytes
+    pages: int
+    section_pages: dict[str, int]
+
+
 def merge(pieces: Sequence[PdfPiece], folio: Folio, colour: str, first: int, total: int | None, archival: bool,
-          attachments: Sequence[tuple[str, str, bytes]], date: _dt.date | None):
+          attachments: Sequence[tuple[str, str, bytes]], date: _dt.date | None) -> Merged:
     """The merged document; ``attachments`` as (file name, description, data)."""
     from ..render.merge import merge_pieces
     from ..render.pdfpost import Attachment
 
     files = [Attachment(name, description, data) for name, description, data in attachments]
-    return merge_pieces(pieces, folio, colour, first, total, archival, files, date)
+    merged = merge_pieces(pieces, folio, colour, first, total, archival, files, date)
+    return Merged(merged.data, merged.pages, dict(merged.section_pages))
 
 
 def deck_part(report: Report, formatter: Formatter, root: Path, which: int) -> bytes:

@@ -1,0 +1,52 @@
+"""A command pays only for what it uses: the command line and `reportgen check` import none of
+the renderers (WeasyPrint, matplotlib, python-pptx, pandas, pikepdf, openpyxl): about a second
+of imports that `--help` and a check would spend before doing anything."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("weasyprint", "matplotlib", "pptx", "pandas", "pikepdf", "openpyxl")
+_LIST = f"sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))"
+
+
+def _imported(code: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", f"import sys\n{code}\nprint({_LIST}, file=sys.stderr)"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return done.stderr.strip().splitlines()[-1]
+
+
+def test_the_command_line_imports_no_renderer():
+    assert _imported("import reportgen.cli") == "[]"
+
+
+@pytest.mark.slow
+def test_help_and_check_import_no_renderer():
+    run = "from reportgen.cli import main\ntry:\n    main({args})\nexcept SystemExit:\n    pass"
+    assert _imported(run.format(args="['--help']")) == "[]"
+    assert _imported(run.format(args="['check', 'sample_data/abstract-2023']")) == "[]"
+    # and the check did its work: the project was read (a sample that is not ready has findings)
+    assert "reportgen.content" in _imported_modules(run.format(args="['check', 'sample_data/abstract-2023']"))
+
+
+def _imported_modules(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", f"import sys\n{code}\nprint(sorted(sys.modules), file=sys.stderr)"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return done.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.slow
+def test_a_build_leaves_the_renderers_to_its_workers(tmp_path):
+    # the merged document comes back as plain data: reading it imports no pikepdf here
+    build = (f"from reportgen.cli import main\ntry:\n    main(['build', 'sample_data/abstract-2023', '--out', "
+             f"{str(tmp_path)!r}, '--jobs', '2', '--format', 'pdf'])\nexcept SystemExit:\n    pass")
+    assert _imported(build) == "[]"
+    assert (tmp_path / "abstract-2023.pdf").read_bytes().startswith(b"%PDF")
