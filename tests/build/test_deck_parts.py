@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,30 @@ def test_a_section_added_with_a_title_already_used_and_one_removed(project, tmp_
     assert "nota" not in {s.id for s in report.sections}
     assert out.rendered == ["pptx"]
     assert out.files["pptx"] == whole
+
+
+def _mini(tmp_path, style: str) -> Path:
+    from tests.conftest import MINI_CSV, MINI_REPORT, MINI_SCHEMA, write_project
+
+    report = MINI_REPORT.replace("title: Relazione sulla Performance 2024",
+                                 f"title: Relazione sulla Performance 2024\n    style: {style}")
+    report += ("      - id: altri\n        title: Altri risultati\n        blocks:\n"
+               "          - text: text/altri.md\n          - table: kpi\n")
+    return write_project(tmp_path / "p", report, {"data/kpi.schema.yaml": MINI_SCHEMA, "data/kpi.csv": MINI_CSV,
+                                                  "text/risultati.md": "Testo della sezione.",
+                                                  "text/altri.md": "Altro testo."})
+
+
+@pytest.mark.parametrize("style", ["{logo: logo.png}", "{pptx_template: brand.pptx}"])
+def test_a_deck_of_parts_with_a_logo_or_a_corporate_template_is_the_deck_built_whole(tmp_path, style):
+    from PIL import Image
+
+    root = _mini(tmp_path, style)
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(root / "logo.png")
+    brand = Presentation()
+    brand.slides.add_slide(brand.slide_layouts[6])  # a template's sample slide: dropped
+    brand.save(str(root / "brand.pptx"))
+    report, out, whole = _build(root, BuildCache(None))
+    assert out.files["pptx"] == whole
+    media = [n for n in zipfile.ZipFile(io.BytesIO(whole)).namelist() if n.startswith("ppt/media/")]
+    assert media == (["ppt/media/image1.png"] if "logo" in style else [])  # the logo on the title slide

@@ -37,6 +37,7 @@ _P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _RT_SLIDE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide"
 _RT_NOTES_MASTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesMaster"
+_PICTURE = re.compile(r"ppt/media/image(\d+)\.\w+$")
 _MANIFEST = "manifest.json"
 
 
@@ -194,7 +195,10 @@ def assemble(report: Report, formatter: Formatter, root, parts: list[bytes]) -> 
 
     # the parts' names as the whole deck numbers them
     offsets: dict[tuple[str, str], int] = {}
-    images: dict[bytes, str] = {}
+    # the template's pictures too: python-pptx would show one of them again rather than store it twice
+    media = {name: m for name in entries if (m := _PICTURE.match(name))}
+    images = {hashlib.sha1(entries[name]).digest(): f"/{name}" for name in media}
+    pictures = {int(m.group(1)) for m in media.values()}
     renamed: list[dict[str, str]] = []
     for manifest, blobs in unpacked:
         names, counts = {}, {}
@@ -208,13 +212,14 @@ def assemble(report: Report, formatter: Formatter, root, parts: list[bytes]) -> 
             kind = (folder, stem)
             if entry["type"].startswith("image/"):
                 sha = hashlib.sha1(blobs[name]).digest()  # python-pptx stores a picture once
-                if sha not in images:
-                    offsets[kind] = offsets.get(kind, 0) + 1
-                    images[sha] = f"{folder}{stem}{offsets[kind]}{ext}"
+                if sha not in images:  # named by its rule: the first number free, whatever the extension
+                    free = next(n for n in range(1, len(pictures) + 2) if n not in pictures)
+                    pictures.add(free)
+                    images[sha] = f"{folder}{stem}{free}{ext}"
                 names[name] = images[sha]
                 continue
             names[name] = f"{folder}{stem}{int(number) + offsets.get(kind, 0)}{ext}"
-            counts[kind] = max(counts.get(kind, 0), int(number))
+            counts[kind] = counts.get(kind, 0) + 1  # the template's own are numbered before every part's
         for kind, count in counts.items():
             offsets[kind] = offsets.get(kind, 0) + count
         renamed.append(names)
