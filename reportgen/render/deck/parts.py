@@ -266,7 +266,7 @@ def assemble(report: Report, formatter: Formatter, root, parts: list[bytes]) -> 
             entries[slide.lstrip("/")] = _retitle(entries[slide.lstrip("/")], title)
 
     xml = CT_Relationships.new()
-    for n, rid in sorted((int(rid[3:]), rid) for rid in rels):
+    for rid in sorted(rels, key=lambda rid: (int(rid[3:]), rid)):  # in numerical order, as python-pptx
         reltype, target, external = rels[rid]
         xml.add_rel(rid, reltype, target, external)
     entries["ppt/_rels/presentation.xml.rels"] = xml.xml_file_bytes
