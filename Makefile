@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 build: $(VENV)/.installed
 	$(BIN)/reportgen build sample_data/relazione-2024 --out output
 	$(BIN)/reportgen build sample_data/abstract-2023 --out output
+	$(BIN)/reportgen build sample_data/nota-preliminare-2024 --out output
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest

@@ -14,13 +14,61 @@ import click
 
 from . import __version__
 from .errors import InputError, InputErrors, NotReady, ReportgenError
+from .messages import DEFAULT_LANGUAGE, LANGUAGES, localize
+
+# The language of the lines printed for the user (--lang, REPORTGEN_LANG): the stages raise English
+# messages, translated here, at the last moment, line by line (reportgen/messages.py).
+_lang = DEFAULT_LANGUAGE
+
+_OWN = {  # the CLI's own texts: English, Italian
+    "error": ("error", "errore"),
+    "warning": ("warning", "avviso"),
+    "not ready": ("not ready", "non pronto"),
+    "problems": ("{count} problems found; nothing was written.",
+                 "{count} problemi trovati; nessun file è stato scritto."),
+    "one problem": ("1 problem found; nothing was written.", "1 problema trovato; nessun file è stato scritto."),
+    "interrupted": ("interrupted: no output was replaced.", "interrotto: nessun file è stato sostituito."),
+    "internal": ("internal error: reportgen failed unexpectedly; please report this with the traceback below.",
+                 "errore interno: reportgen si è interrotto in modo inatteso; segnalatelo allegando il "
+                 "traceback qui sotto."),
+    "up to date": ("Nothing changed since the last build: the files are up to date.",
+                   "Nulla è cambiato dall'ultima compilazione: i file sono aggiornati."),
+    "reused": ("{rendered} piece(s) rendered, {reused} reused from the cache.",
+               "{rendered} parti impaginate, {reused} riprese dalla cache."),
+    "strict": ("{count} finding(s) of 'reportgen check'; with --strict nothing was written.",
+               "{count} rilievi di 'reportgen check'; con --strict nessun file è stato scritto."),
+    "findings": ("{count} findings.", "{count} rilievi."),
+    "one finding": ("1 finding.", "1 rilievo."),
+    "no findings": ("No findings.", "Nessun rilievo."),
+    "stored": ("{output}: {count} pages stored in {target}", "{output}: {count} pagine salvate in {target}"),
+    "pages match": ("{match} pages match, {differ} differ; summary: {summary}",
+                    "{match} pagine uguali, {differ} diverse; riepilogo: {summary}"),
+    "removed": ("… Removed {path} (no longer in the report)", "… Rimosso {path} (non è più nella Relazione)"),
+    "tolerance": (" (tolerance {value} %)", " (tolleranza {value} %)"),
+}
+
+
+def _text(key: str, **parts) -> str:
+    english, italian = _OWN[key]
+    return (english if _lang == "en" else italian).format(**parts)
+
+
+def _words(text: str) -> str:
+    """A stage's name, a message: in the chosen language."""
+    return localize(text, _lang)
+
+
+def _say(line: str, err: bool = False, kind: str | None = None) -> None:
+    """Print one line for the user, in the chosen language; ``kind`` (error, warning…) prefixes it."""
+    text = localize(str(line), _lang)
+    click.echo(f"{_text(kind)}: {text}" if kind else text, err=err)
 
 
 def _fail_input(errors: list[InputError]) -> None:
     for error in errors:
-        click.echo(f"error: {error}", err=True)
+        _say(str(error), err=True, kind="error")
     count = len(errors)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    _say(_text("one problem") if count == 1 else _text("problems", count=count), err=True)
     sys.exit(2)
 
 
@@ -30,7 +78,10 @@ def _terminate(signum, frame) -> None:  # noqa: ARG001 - signal handler signatur
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
-def main() -> None:
+@click.option("--lang", type=click.Choice(LANGUAGES), envvar="REPORTGEN_LANG", default=DEFAULT_LANGUAGE,
+              show_default=True, help="Language of the messages: it (Italian) or en (English, the originals). "
+                                      "Also REPORTGEN_LANG.")
+def main(lang: str) -> None:
     """reportgen turns an administration's yearly performance data into its
     Relazione sulla Performance (D.Lgs. 150/2009, art. 10): an A4 PDF and an editable
     PowerPoint deck, with every figure computed from the data.
@@ -38,6 +89,8 @@ def main() -> None:
     A project is a folder with report.yaml, data/ (tables and their schemas) and
     text/ (the narrative of each section). See docs/project-format.md.
     """
+    global _lang
+    _lang = lang
     signal.signal(signal.SIGTERM, _terminate)
 
 
@@ -78,17 +131,17 @@ def build(project: Path, out: Path, formats: str | None, section: str | None, jo
     from .api import build as run_build
     from .console import progress_for
 
-    with progress_for(quiet) as progress:
+    with progress_for(quiet, _words) as progress:
         result = _run(lambda: run_build(project, out=out, formats=formats, section=section, progress=progress,
                                         jobs=jobs, cache=cache, strict=strict, pdf_profile=pdf_profile))
     if result.up_to_date and not quiet:
-        click.echo("Nothing changed since the last build: the files are up to date.", err=True)
+        _say(_text("up to date"), err=True)
     elif not quiet and result.reused:
-        click.echo(f"{len(result.rendered)} piece(s) rendered, {result.reused} reused from the cache.", err=True)
+        _say(_text("reused", rendered=len(result.rendered), reused=result.reused), err=True)
     for check in result.failed_checks:
-        click.echo(f"warning: {check}", err=True)
+        _say(str(check), err=True, kind="warning")
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(warning, err=True, kind="warning")
     for path in result.outputs:
         click.echo(str(path))
 
@@ -98,7 +151,7 @@ def _run(action):
     try:
         return action()
     except KeyboardInterrupt:
-        click.echo("interrupted: no output was replaced.", err=True)
+        _say(_text("interrupted"), err=True)
         sys.exit(130)
     except InputErrors as exc:
         _fail_input(exc.errors)
@@ -106,16 +159,14 @@ def _run(action):
         _fail_input([exc])
     except NotReady as exc:
         for finding in exc.findings:
-            click.echo(f"not ready: {finding}", err=True)
-        click.echo(f"{len(exc.findings)} finding(s) of 'reportgen check'; with --strict nothing was written.",
-                   err=True)
+            _say(str(finding), err=True, kind="not ready")
+        _say(_text("strict", count=len(exc.findings)), err=True)
         sys.exit(exc.exit_code)
     except ReportgenError as exc:
-        click.echo(f"error: {exc}", err=True)
+        _say(str(exc), err=True, kind="error")
         sys.exit(exc.exit_code)
     except Exception:  # a bug: say so, with the traceback for the report
-        click.echo("internal error: reportgen failed unexpectedly; please report this with the traceback below.",
-                   err=True)
+        _say(_text("internal"), err=True)
         traceback.print_exc()
         sys.exit(1)
 
@@ -152,10 +203,10 @@ def snapshot_update(project: Path, snapdir: Path | None, dpi: int, formats: str,
     if not chosen or any(f not in OUTPUTS for f in chosen):
         _fail_input([InputError(f"--format: use {', '.join(OUTPUTS)}")])
     target = snapdir or project / "snapshots"
-    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    progress = None if quiet else (lambda stage: click.echo(f"… {_words(stage)}", err=True))
     counts = _run(lambda: update(project, target, dpi, chosen, section, progress))
     for output, count in counts.items():
-        click.echo(f"{output}: {count} pages stored in {target / output}")
+        _say(_text("stored", output=output, count=count, target=target / output))
 
 
 @snapshot.command("check")
@@ -174,16 +225,17 @@ def snapshot_check(project: Path, snapdir: Path | None, report_dir: Path, quiet:
     from .snapshot import check, write_report
 
     target = snapdir or project / "snapshots"
-    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    progress = None if quiet else (lambda stage: click.echo(f"… {_words(stage)}", err=True))
     report = _run(lambda: check(project, target, progress))
     for result in report.results:
         if result.failed or not quiet:
             match = "" if result.match is None else f"{result.match:8.3f} %".replace(".", ",")
-            limit = f" (tolerance {result.tolerance:g} %)".replace(".", ",") if result.status == "changed" else ""
+            limit = _text("tolerance", value=f"{result.tolerance:g}".replace(".", ",")) \
+                if result.status == "changed" else ""
             click.echo(f"{result.output:6} {result.key:40} {match:>11}  {result.status.upper()}{limit}")
     summary = write_report(report, report_dir)
     failed = len(report.failures)
-    click.echo(f"{len(report.results) - failed} pages match, {failed} differ; summary: {summary}")
+    _say(_text("pages match", match=len(report.results) - failed, differ=failed, summary=summary))
     sys.exit(report.exit_code)
 
 
@@ -210,13 +262,13 @@ def export_command(project: Path, out: Path, quiet: bool) -> None:
     """
     from .export import export_project
 
-    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    progress = None if quiet else (lambda stage: click.echo(f"… {_words(stage)}", err=True))
     result = _run(lambda: export_project(project, out=out, progress=progress))
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(warning, err=True, kind="warning")
     if not quiet:
         for path in result.removed:
-            click.echo(f"… Removed {path} (no longer in the report)", err=True)
+            _say(_text("removed", path=path), err=True)
     for path in result.files:
         click.echo(str(path))
 
@@ -243,7 +295,7 @@ def check(project: Path, with_todo: bool | None) -> None:
 
     report = _run(lambda: check_project(project, with_todo))
     for finding in report.findings:
-        click.echo(str(finding))
+        _say(str(finding))
     if report.todo:
         items = sum(len(found) for _, found in report.todo)
         click.echo(f"Da completare (bozza): {items} voci in {len(report.todo)} sezioni")
@@ -252,7 +304,10 @@ def check(project: Path, with_todo: bool | None) -> None:
             for finding in found:
                 click.echo(f"  {finding}")
     count = len(report.findings)
-    click.echo(f"{count} finding{'s' if count != 1 else ''}." if count else "No findings.", err=True)
+    if count:
+        _say(_text("one finding") if count == 1 else _text("findings", count=count), err=True)
+    else:
+        _say(_text("no findings"), err=True)
     sys.exit(report.exit_code)
 
 
@@ -313,7 +368,7 @@ def diff(projects: tuple[Path, ...], revisions: tuple[str, ...], html_file: Path
     from .diff.output import html_report, summary_lines
     from .output import write_atomic
 
-    progress = None if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    progress = None if quiet else (lambda stage: click.echo(f"… {_words(stage)}", err=True))
     options = {"pages": pages, "section": section, "dpi": dpi, "progress": progress}
     if revisions:
         if len(projects) != 1 or len(revisions) > 2:
@@ -346,7 +401,7 @@ def _run_it(action):
         except (InputErrors, InputError) as exc:
             errors = exc.errors if isinstance(exc, InputErrors) else [exc]
             for error in errors:
-                click.echo(f"errore: {error}", err=True)
+                click.echo(f"errore: {localize(str(error))}", err=True)  # written in Italian; any English left, too
             count = len(errors)
             click.echo(f"{count} problem{'i' if count != 1 else 'a'}: nessun file è stato modificato.", err=True)
             sys.exit(2)
@@ -426,3 +481,29 @@ def init_command(target: Path, workbook: Path, year: int | None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "-o", default="output/proof", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Contact sheets (PNG) and problems.txt go here; the outputs checked in OUT/build.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), metavar="N", help="Worker processes for the build.")
+@click.option("--no-deck", is_flag=True, help="Leave the deck out (it needs LibreOffice and a minute or two).")
+def proof(project: Path, out: Path, jobs: int | None, no_deck: bool) -> None:
+    """Build PROJECT and show every page of every output on contact sheets, listing the layout
+    problems found (overlapping text, text outside the page, near-empty pages, chart text
+    under 14 pt on slides) by page. The deck is checked as LibreOffice prints it, when
+    LibreOffice is installed. Exit 1 when there is any problem."""
+    from .proof import proof_project
+
+    result = _run(lambda: proof_project(project, out, jobs=jobs, deck=not no_deck,
+                                        progress=lambda stage: click.echo(f"… {stage}", err=True)))
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    for problem in result.problems:
+        click.echo(str(problem))
+    for sheet in result.sheets:
+        click.echo(f"… {sheet}", err=True)
+    click.echo(f"{len(result.problems)} problem(s); contact sheets in {out}", err=True)
+    sys.exit(result.exit_code)

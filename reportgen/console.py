@@ -4,6 +4,7 @@ when the output is not a terminal (CI logs), nothing with ``--quiet``."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from .progress import Lines, Progress, Silent
 
@@ -11,7 +12,7 @@ from .progress import Lines, Progress, Silent
 class Bars:
     """rich progress bars on stderr; stages without a count show as done when the next begins."""
 
-    def __init__(self) -> None:
+    def __init__(self, words: Callable[[str], str] = str) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -19,6 +20,7 @@ class Bars:
                              TimeElapsedColumn(), console=Console(stderr=True), transient=False)
         self.tasks: dict[str, int] = {}
         self.open: list[str] = []  # stages without a count, finished by the next stage
+        self.words = words
 
     def __enter__(self) -> Bars:
         self.bars.start()
@@ -34,7 +36,7 @@ class Bars:
             self.done(previous)
         self.open = [] if total else [name]
         if name not in self.tasks:
-            self.tasks[name] = self.bars.add_task(name, total=total or 1)
+            self.tasks[name] = self.bars.add_task(self.words(name), total=total or 1)
 
     def advance(self, name: str, amount: int = 1) -> None:
         if name in self.tasks:
@@ -58,10 +60,11 @@ class _Log(Lines, _Quiet):
     pass
 
 
-def progress_for(quiet: bool) -> Progress:
-    """A context manager that is also a :class:`~reportgen.progress.Progress`."""
+def progress_for(quiet: bool, words: Callable[[str], str] = str) -> Progress:
+    """A context manager that is also a :class:`~reportgen.progress.Progress`; ``words`` puts a
+    stage's name in the user's language."""
     if quiet:
         return _Quiet()
     if sys.stderr.isatty():
-        return Bars()
-    return _Log(lambda message: print(f"… {message}", file=sys.stderr, flush=True))
+        return Bars(words)
+    return _Log(lambda message: print(f"… {words(message)}", file=sys.stderr, flush=True))

@@ -10,6 +10,7 @@ round half-to-even (0,125 → 0,12), which changes published figures such as 96,
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -27,6 +28,10 @@ POLARITY_MARKS = {"higher": "più alto è meglio", "lower": "più basso è megli
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
     """Round an exact decimal half away from zero (the published convention)."""
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+# a number typed before "%", with its sign (a "+ " or "- " before it is the sign, not a dash)
+_TYPED_PERCENT = re.compile(r"(?<![\w.,])(?:(?P<sign>[+\-−])[ \u00a0]?)?(?P<number>\d+(?:[.,]\d+)*)[ \u00a0]?%")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,12 @@ class Formatter:
             return self.style.missing
         text = self.number(Decimal(fraction) * 100, decimals, signed)
         return f"{text}{NBSP if self.style.percent_space else ''}%"
+
+    def typed_percents(self, text: str) -> str:
+        """Percentages typed by hand in a text ("(+1,88%)", "+ 13%") written the way
+        :meth:`percent` writes figures ("(+1,88 %)", "+13 %"): one style on every page."""
+        space = NBSP if self.style.percent_space else ""
+        return _TYPED_PERCENT.sub(lambda m: f"{m['sign'] or ''}{m['number']}{space}%", text)
 
     def euro(self, value: Decimal | None, decimals: int = 2, symbol: bool = True, signed: bool = False) -> str:
         if value is None:

@@ -63,7 +63,7 @@ def _cannot(path: Path, exc: OSError) -> OutputError:
     if isinstance(exc, FileExistsError | NotADirectoryError):
         reason = "a file stands where its folder should be"
     else:
-        reason = exc.strerror or exc.__class__.__name__
+        reason = exc.strerror or str(exc) or exc.__class__.__name__
     return OutputError(f"cannot be written ({reason}); the previous outputs are unchanged", Location(str(path)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -11,6 +12,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_2024 = ROOT / "sample_data" / "relazione-2024"
 SAMPLE_2023 = ROOT / "sample_data" / "abstract-2023"
+SAMPLE_NOTA = ROOT / "sample_data" / "nota-preliminare-2024"
+
+# The CLI prints Italian by default (reportgen/messages.py); the tests read the English originals
+# the stages raise, and ask for Italian where that is what they test. Set here, before any fixture,
+# so that a CLI run in a subprocess inherits it too.
+os.environ["REPORTGEN_LANG"] = "en"
 
 
 def write_project(root: Path, report: str, files: dict[str, str | bytes]) -> Path:

@@ -86,3 +86,24 @@ def test_section_build_is_deterministic(tmp_path):
     assert first.exit_code == second.exit_code == 0
     for name in ("relazione-2024-ieep.pdf", "relazione-2024-ieep.pptx"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_every_command_output_ends_with_a_newline(mini_project, tmp_path):
+    # a shell prompt must not start on the last line of the output, on stdout or stderr, in either language
+    out = str(tmp_path / "out")
+    runs = {
+        "version": ["--version"],
+        "build": ["build", str(mini_project), "--out", out, "--jobs", "1", "--format", "pdf"],
+        "up to date": ["build", str(mini_project), "--out", out, "--jobs", "1", "--format", "pdf"],
+        "check": ["check", str(mini_project)],
+        "export": ["export", str(mini_project), "--out", out],
+        "diff": ["diff", str(mini_project), str(mini_project), "--no-pages"],
+        "invalid": ["build", str(tmp_path / "assente")],
+        "workbook": ["workbook", str(mini_project), "--out", str(tmp_path / "w.xlsx")],
+    }
+    for lang in ("en", "it"):
+        for name, args in runs.items():
+            result = CliRunner().invoke(main, ["--lang", lang, *args], catch_exceptions=False)
+            assert result.stdout or result.stderr, name
+            for stream in (result.stdout, result.stderr):
+                assert not stream or stream.endswith("\n"), f"{lang} {name}: {stream[-60:]!r}"

@@ -46,3 +46,17 @@ def test_missing_values_and_years_and_dates():
 
 def test_round_half_up_is_exact():
     assert round_half_up(Decimal("2.675"), 2) == Decimal("2.68")  # a float would give 2.67
+
+
+def test_typed_percentages_follow_the_house_style():
+    """A percentage typed in a narrative prints like a computed one: "(+1,88%)" beside
+    "+9,33 %" was two styles on one page."""
+    from reportgen.formatting import NBSP, Formatter, NumberStyle
+
+    formatter = Formatter()
+    assert formatter.typed_percents("(+1,88%) e (-7,62%)") == f"(+1,88{NBSP}%) e (-7,62{NBSP}%)"
+    assert formatter.typed_percents("un + 13% rispetto") == f"un +13{NBSP}% rispetto"
+    assert formatter.typed_percents("tra il 90% e 100 %.") == f"tra il 90{NBSP}% e 100{NBSP}%."
+    assert formatter.typed_percents(f"9,33{NBSP}%") == f"9,33{NBSP}%"  # a formatted figure stays
+    assert formatter.typed_percents("2024-2026, art. 5") == "2024-2026, art. 5"
+    assert Formatter(NumberStyle(percent_space=False)).typed_percents(f"5 % e 6{NBSP}%") == "5% e 6%"

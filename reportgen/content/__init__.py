@@ -33,7 +33,8 @@ def _section(config: SectionConfig, numbers: dict[str, str], loaded: LoadedProje
         elif built is not None:
             ctx.built.append(built)
     children = tuple(_section(child, numbers, loaded, result, narratives, errors) for child in config.children)
-    return Section(config.id, config.title, config.level, numbers[config.id], tuple(ctx.built), children)
+    return Section(config.id, config.title, config.level, numbers[config.id], tuple(ctx.built), children,
+                   config.note)
 
 
 def section_numbers(config: ProjectConfig) -> dict[str, str]:

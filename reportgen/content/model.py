@@ -172,6 +172,7 @@ class Section:
     number: str  # "4.2": position in the tree, for the table of contents
     blocks: tuple[Block, ...]
     children: tuple[Section, ...] = ()
+    note: str | None = None  # a footnote to the heading (marked *)
 
     @property
     def heading(self) -> str:

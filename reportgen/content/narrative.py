@@ -25,6 +25,7 @@ from jinja2.runtime import Macro, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 
 from ..engine import EngineResult, Figure, Row, Table
 from ..engine.figures import combine
@@ -229,6 +230,17 @@ class NarrativeRenderer:
         # A published report is read offline and must not lead readers elsewhere through text
         # typed by any author: [text](url) and <url> stay literal text.
         self.markdown.disable(["link", "autolink"])
+        # [^1] footnotes, printed as the tables print theirs: a numbered marker, the notes after
+        # the text (no links: a report is read on paper too; no ↩ glyph the bundled font lacks)
+        self.markdown.use(footnote_plugin)
+        rules = self.markdown.add_render_rule
+        rules("footnote_ref", lambda self, tokens, idx, options, env: f'<sup class="fn">{_note_number(tokens[idx])}</sup>')
+        rules("footnote_block_open", lambda *args: '<div class="footnotes">\n')
+        rules("footnote_block_close", lambda *args: "</div>\n")
+        rules("footnote_open", lambda self, tokens, idx, options, env:
+              f'<div class="note footnote"><sup>{_note_number(tokens[idx])}</sup> ')
+        rules("footnote_close", lambda *args: "</div>\n")
+        rules("footnote_anchor", lambda *args: "")
 
     def _environment(self, file: str, source: str) -> ImmutableSandboxedEnvironment:
         env = _Sandbox(
@@ -293,6 +305,7 @@ class NarrativeRenderer:
             if long_word:  # the line is known when the word was typed, not made by placeholders
                 line = source.count("\n", 0, long_word.start()) + 1 if written else None
                 raise InputError(f"a word of more than {MAX_WORD} characters: add spaces", Location(file, line=line))
+        text = self.formatter.typed_percents(text)  # "3%" typed in the text, as the figures print
         tokens = self.markdown.parse(text)
         self._check_images(file, tokens)
         _nest_headings(tokens, section_level)
@@ -437,21 +450,34 @@ def _template_line(tb: TracebackType | None, file: str) -> int | None:
     return line
 
 
+def _note_number(token) -> int:
+    return token.meta["id"] + 1
+
+
 def _blocks(tokens) -> list[tuple[str, str]]:
-    """Plain text of each heading, paragraph, list item and table row, with its kind."""
+    """Plain text of each heading, paragraph, list item and table row, with its kind; a
+    footnote is a ``note`` that starts with its marker, as the marker in the text reads."""
     result: list[tuple[str, str]] = []
-    kind, in_list = "paragraph", 0
+    kind, in_list, note = "paragraph", 0, None
     for token in tokens:
-        if token.type in ("bullet_list_open", "ordered_list_open"):
+        if token.type == "footnote_open":
+            note = _note_number(token)
+        elif token.type == "footnote_close":
+            note = None
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
             in_list += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             in_list -= 1
         elif token.type == "heading_open":
             kind = "heading"
         elif token.type == "inline":
-            text = "".join(child.content if child.type != "softbreak" else " "
-                           for child in (token.children or []) if child.type in ("text", "softbreak", "code_inline"))
-            if text.strip():
+            text = "".join(" " if child.type == "softbreak" else f" ({_note_number(child)})"
+                           if child.type == "footnote_ref" else child.content
+                           for child in (token.children or [])
+                           if child.type in ("text", "softbreak", "code_inline", "footnote_ref"))
+            if note is not None and text.strip():
+                result.append(("note", f"({note}) {text.strip()}"))
+            elif text.strip():
                 result.append((kind if kind == "heading" else "bullet" if in_list else "paragraph", text.strip()))
             kind = "paragraph"
     return result

@@ -210,9 +210,20 @@ def export_revision(project: Path, revision: str, target: Path) -> Path:
     # run from the top: inside a subfolder, git archive would look for that subfolder within the tree again
     archive.write_bytes(git("archive", "--format=tar", tree, cwd=top))
     with tarfile.open(archive) as tar:
-        tar.extractall(target, filter="data")  # no links or paths outside the target
+        tar.extractall(target, filter=_inside_only)
     archive.unlink()
     return target
+
+
+def _inside_only(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """The "data" filter, except that a link leaving the tree (absolute, or with ``..`` past its
+    top) is left out instead of ending the extraction: a committed link to ``/etc/passwd`` is
+    not the project's, and an input that is such a link is then reported missing by the loader,
+    the same as in a working tree where it would be refused."""
+    try:
+        return tarfile.data_filter(member, path)
+    except tarfile.FilterError:
+        return None
 
 
 def diff_revisions(project: Path | str, old_rev: str, new_rev: str | None, **options) -> DiffReport:

@@ -141,6 +141,19 @@ def _from_source(schema: TableSchema, source: Table) -> Table:
     return Table(schema, rows, dict(schema.columns))
 
 
+def _row_decimals(table: Table, column: str) -> None:
+    """Decimals per row (``row_decimals: COLUMN``): the published tables mix 138, 100,6 and
+    100,09 in one column; a row's numbers, typed or computed, print with the decimals its
+    ``COLUMN`` cell gives (an empty cell keeps the column's)."""
+    for row in table.rows:
+        places = row.value(column)
+        if places is None:
+            continue
+        for name, figure in row.figures.items():
+            if name != column and figure.number is not None and figure.type != "integer":
+                figure.decimals = int(places)
+
+
 def compute(loaded: LoadedProject) -> EngineResult:
     """Compute every table of the project; raises InputErrors for unresolvable references
     or figures both typed and computed."""
@@ -168,6 +181,8 @@ def _compute(loaded: LoadedProject) -> EngineResult:
             continue
         for derivation in schema.derive:
             OPERATIONS[derivation.op](table, derivation, context)
+        if schema.row_decimals:
+            _row_decimals(table, schema.row_decimals)
         computed[tid] = table
         checks.extend(run_checks(table, errors))
     errors.raise_if_any()

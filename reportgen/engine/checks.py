@@ -15,6 +15,7 @@ from decimal import Decimal
 from ..errors import ErrorCollector, Location
 from ..load.schema import CheckSpec
 from ..load.values import CellError, parse_number_detail
+from ..messages import printed_like
 from .figures import Table
 
 
@@ -45,9 +46,15 @@ class CheckResult:
 
     @property
     def message(self) -> str:
-        computed = "nothing" if self.computed is None else f"{self.computed.normalize():f}"
+        # both values as the report prints them: the computed one with the decimals of the published
+        # text (a reader compares 85,47 with 85,48, not with 85.4761904…); a tolerance only when the
+        # check states one wider than half a unit of the last printed digit
+        _, percent, decimals, currency = parse_number_detail(self.published)
+        computed = "nothing" if self.computed is None else printed_like(self.computed, decimals, percent, currency)
+        stated = "" if self.tolerance == _tolerance(None, decimals) else \
+            f" (tolerance {printed_like(self.tolerance, _decimals_of(self.tolerance))})"
         return (f"check value of table '{self.table}', row '{self.row}', column '{self.column}': "
-                f"published {self.published}, computed {computed} (tolerance {self.tolerance.normalize():f})")
+                f"published {self.published} · computed {computed}{stated}")
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
@@ -75,7 +82,12 @@ def run_checks(table: Table, errors: ErrorCollector) -> list[CheckResult]:
     return results
 
 
-def _tolerance(check: CheckSpec, decimals: int | None) -> Decimal:
-    if check.tolerance is not None:
+def _tolerance(check: CheckSpec | None, decimals: int | None) -> Decimal:
+    if check is not None and check.tolerance is not None:
         return check.tolerance
     return Decimal(5).scaleb(-(decimals or 0) - 1)
+
+
+def _decimals_of(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0

@@ -68,8 +68,9 @@ def _data_file(root: Path, schema: TableSchema, errors: ErrorCollector) -> Path 
 
 
 def _check_references(config: ProjectConfig, schemas: dict[str, TableSchema],
-                      narratives: dict[str, Narrative], errors: ErrorCollector) -> None:
-    check_references(config, schemas, narratives, errors)  # each kind of block checks its own (blocks.py)
+                      narratives: dict[str, Narrative], errors: ErrorCollector, unreadable: set[str]) -> None:
+    # each kind of block checks its own (blocks.py)
+    check_references(config, schemas, narratives, errors, frozenset(unreadable))
 
 
 def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
@@ -83,19 +84,25 @@ def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
         ids = ", ".join(s.id for s in config.walk())
         errors.add(f"unknown section '{section}'; sections: {ids}", Location("report.yaml"))
     schemas: dict[str, TableSchema] = {}
+    # tables whose schema has its own error (YAML syntax, ...): that one message is enough, a block
+    # naming the table must not add a misleading "unknown table"
+    unreadable: set[str] = set()
     data_dir = root / "data"
     for path in sorted(data_dir.glob(f"*{SCHEMA_SUFFIX}")) if data_dir.is_dir() else []:
         table_id = path.name[: -len(SCHEMA_SUFFIX)]
         if not check_input(root, path, f"data/{path.name}", errors, MAX_YAML_BYTES):
+            unreadable.add(table_id)
             continue
         schema = parse_table_schema(path, f"data/{path.name}", table_id, errors)
         if schema is not None:
             schemas[table_id] = schema
+        else:
+            unreadable.add(table_id)
     tables: dict[str, InputTable] = {}
     notes: list[str] = []
     for schema in schemas.values():
         if schema.source_table:
-            if schema.source_table not in schemas:
+            if schema.source_table not in schemas and schema.source_table not in unreadable:
                 errors.add(f"source.table: unknown table '{schema.source_table}'", Location(schema.schema_file))
             continue
         path = _data_file(root, schema, errors)
@@ -129,6 +136,6 @@ def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
                 errors.errors.append(exc)
                 narratives[block.file] = Narrative(block.file, "")
     if config_ok:
-        _check_references(config, schemas, narratives, errors)
+        _check_references(config, schemas, narratives, errors, unreadable)
     errors.raise_if_any()
     return LoadedProject(config, tables, schemas, narratives, notes)

@@ -150,6 +150,14 @@ def _parse_table(spec: Spec, section_id: str) -> TableBlockConfig:
                              spec.boolean("transpose", keys.default("transpose")))
     if block.split_columns is not None and block.split_columns < 2:
         spec.error("expected at least 2 columns (the label column and one more)", "split_columns")
+    # keys accepted here but without effect in this combination are errors, never silent
+    if block.group_titles and not block.group_by:
+        spec.error("titles the groups of group_by; without group_by it has no effect", "group_titles")
+    if block.transpose:
+        for key in ("group_by", "merge_repeats"):
+            if getattr(block, key):
+                spec.error("a transposed table has no groups nor repeated cells to merge; with transpose it has "
+                           "no effect", key)
     spec.reject_unknown(keys.names)
     return block
 
@@ -240,6 +248,10 @@ def _parse_chart(block: Spec, section_id: str) -> ChartBlockConfig:
     if size not in keys["size"].choices:
         spec.error("expected 'full' or 'half'", "size")
     reference = _parse_reference(spec.child("reference")) if spec.has("reference") else keys.default("reference")
+    if spec.has("where") and (spec.has("rows") or spec.has("series_rows")):
+        spec.error("the rows named by rows/series_rows are shown; with them 'where' has no effect", "where")
+    if sort is not None and not labels:
+        spec.error("sorts the rows of labels + values; with x + series_rows it has no effect", "sort")
     spec.reject_unknown(keys.names)
     return ChartBlockConfig(kind, spec.text("table"), spec.line("title", keys.default("title")), labels, values, x,
                             series_rows, spec.names("rows", keys.default("rows")), _where(spec), sort, reference,
@@ -345,11 +357,26 @@ def parse_block(spec: Spec, section_id: str) -> Any:
 
 
 def check_references(config, schemas: dict[str, TableSchema], narratives: dict[str, Any],
-                     errors: ErrorCollector) -> None:
-    """Every table, column, figure and narrative file a block names exists."""
+                     errors: ErrorCollector, unreadable: frozenset[str] = frozenset()) -> None:
+    """Every table, column, figure and narrative file a block names exists. A block naming a table in
+    ``unreadable`` (its schema has an error of its own, already reported) is not checked: it would
+    only add an "unknown table" that sends the author looking in the wrong file."""
     for section in config.walk():
         for block in section.blocks:
+            if unreadable and not unreadable.isdisjoint(_tables_named(block)):
+                continue
             kind_of(block).check(block, section, schemas, narratives, errors)
+
+
+def _tables_named(block: Any) -> set[str]:
+    named = {getattr(block, "table", None)}
+    for item in getattr(block, "items", None) or ():
+        named.update(ref.table for ref in (getattr(item, "figure", None), getattr(item, "compare", None)) if ref)
+    reference = getattr(block, "reference", None)
+    if reference is not None and getattr(reference, "figure", None) is not None:
+        named.add(reference.figure.table)
+    named.discard(None)
+    return named
 
 
 def check_outputs(config, formats, errors: ErrorCollector) -> None:

@@ -30,6 +30,7 @@ from .blocks import (  # noqa: F401 - the block configurations are part of the p
 )
 from .files import MAX_YAML_BYTES, check_input
 from .keys import CHART_KINDS, DEFAULT_PALETTE, DFP_PARTS, DOCUMENTS, FORMATS, PDF_PROFILES  # noqa: F401
+from .pictures import picture_problem, template_problem
 from .yamlspec import Spec, read_yaml
 
 SECTION_ID = re.compile(r"[a-z][a-z0-9_-]*")
@@ -92,6 +93,7 @@ class Theme:
     text: str = K.COLORS.default("text")
     muted: str = K.COLORS.default("muted")
     logo: str | None = K.STYLE.default("logo")  # path inside the project
+    emblem: str | None = K.STYLE.default("emblem")  # path inside the project
     palette: tuple[str, ...] = K.STYLE.default("palette")  # chart series colours
     pptx_template: str | None = K.STYLE.default("pptx_template")  # a corporate .pptx: its masters and layouts
 
@@ -104,6 +106,7 @@ class SectionConfig:
     children: tuple[SectionConfig, ...] = ()
     level: int = 1
     numbered: bool = True  # false: front matter without a number, not counted
+    note: str | None = None  # a footnote to the heading
 
     def walk(self):
         yield self
@@ -210,7 +213,8 @@ def _parse_section(spec: Spec, level: int, seen: dict[str, str]) -> SectionConfi
             children.append(child)
     spec.reject_unknown(K.SECTION.names)
     return SectionConfig(section_id, spec.line("title"), tuple(blocks), tuple(children), level,
-                         spec.boolean("numbered", K.SECTION.default("numbered")))
+                         spec.boolean("numbered", K.SECTION.default("numbered")),
+                         spec.text("note", K.SECTION.default("note")))
 
 
 def _parse_dfp(spec: Spec, section_ids: set[str]) -> dict[str, DfpPart]:
@@ -269,16 +273,25 @@ def _parse_theme(style: Spec, root: Path) -> Theme:
     if palette and all(_COLOR.fullmatch(c) for c in palette):
         theme_values["palette"] = tuple(palette)
     logo = style.text("logo", K.STYLE.default("logo"))
-    if logo is not None and not (root / logo).resolve().is_relative_to(root):
-        style.error("the logo must be a file inside the project folder", "logo")
+    if logo is not None:
+        # checked here, header only, so that no stage decodes a picture that is not one (or 40000² pixels)
+        problem = picture_problem(root, logo, "style.logo")
+        if problem:
+            style.error(f"'{logo}' {problem}", "logo")
+    emblem = style.text("emblem", K.STYLE.default("emblem"))
+    if emblem is not None:
+        problem = picture_problem(root, emblem, "style.emblem")
+        if problem:
+            style.error(f"'{emblem}' {problem}", "emblem")
     template = style.text("pptx_template", K.STYLE.default("pptx_template"))
     if template is not None:
-        path = (root / template).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            style.error(f"'{template}' is not a file inside the project folder", "pptx_template")
-        elif path.suffix.lower() != ".pptx":
+        if Path(template).suffix.lower() != ".pptx":
             style.error("the template must be a .pptx file (save a .potx as .pptx)", "pptx_template")
-    return Theme(**theme_values, logo=logo, pptx_template=template)
+        else:
+            problem = template_problem(root, template, "style.pptx_template")
+            if problem:
+                style.error(f"'{template}' {problem}", "pptx_template")
+    return Theme(**theme_values, logo=logo, emblem=emblem, pptx_template=template)
 
 
 def _choice(spec: Spec, key: str, keys: K.Group, message: str | None = None) -> str:
@@ -304,7 +317,7 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
     if len(errors.errors) > before:  # unreadable: every key would be reported missing, which is noise
         raise InputErrors(errors.errors)
     spec = Spec(data, "report.yaml", errors)
-    year = spec.integer("year")
+    year = spec.integer("year", bounds=(1000, 9999))  # dates are built from it
     locale = spec.line("locale", K.REPORT.default("locale"))
     try:
         from babel import Locale

@@ -110,15 +110,22 @@ REPORT = _group(
         None, "INPS.0001.23/02/2024.0012345"),
     Key("outputs", "names", f"the files `build` writes, each {_one_of(FORMATS)} (`slides`: the 16:9 slide PDF)",
         ("pdf", "pptx"), "[pdf, pptx, slides]"),
-    Key("approval", "mapping", "the act approving the report, shown on the cover (see `approval`)", None),
-    Key("validation", "mapping", "the OIV's validation act (see `validation`)", None),
-    Key("style", "mapping", "how numbers and colours look (see `style`)", None),
-    Key("data", "mapping", "how data files are read (see `data`)", None),
-    Key("pdf", "mapping", "the A4 PDF (see `pdf`)", None),
-    Key("open_data", "mapping", "the open data export (see `open_data`)", None),
+    Key("approval", "mapping", "the act approving the report, shown on the cover (see `approval`)", None,
+        example="{body: Consiglio di Amministrazione, act: Deliberazione n. 89, date: 2025-06-05}"),
+    Key("validation", "mapping", "the OIV's validation act (see `validation`)", None,
+        example="{body: OIV, act: Documento di validazione n. 3, date: 2025-06-27}"),
+    Key("style", "mapping", "how numbers and colours look (see `style`)", None,
+        example="{percent_space: true, numbering: decimal}"),
+    Key("data", "mapping", "how data files are read (see `data`)", None,
+        example="{decimal_mark: ','}"),
+    Key("pdf", "mapping", "the A4 PDF (see `pdf`)", None,
+        example="{profile: archival}"),
+    Key("open_data", "mapping", "the open data export (see `open_data`)", None,
+        example="{license: CC-BY-4.0}"),
     Key("dfp", "mapping", "DFP part → the ids of the sections covering it, or `{not_applicable: REASON}`; "
         f"parts: {_one_of(DFP_PARTS)}", None, "{bilancio-genere: {not_applicable: …}}"),
-    Key("sections", "list", "the sections, in order (see `sections[]`); at least one", REQUIRED),
+    Key("sections", "list", "the sections, in order (see `sections[]`); at least one", REQUIRED,
+        example="[{id: premessa, title: Premessa}]"),
 )
 
 APPROVAL = _group(
@@ -144,6 +151,8 @@ STYLE = _group(
     Key("palette", "colours", "chart series colours, `#rrggbb` each; the default is the colour-blind-safe "
         "Okabe–Ito palette", DEFAULT_PALETTE, '["#0072B2", "#E69F00"]'),
     Key("logo", "path", "a picture inside the project, shown on the cover", None, "assets/logo.png"),
+    Key("emblem", "path", "the emblem (of the Republic, of the region…), a picture inside the project, shown on "
+        "the cover beside the logo", None, "assets/emblema.png"),
     Key("pptx_template", "path", "a corporate .pptx inside the project: the deck uses its masters and layouts",
         None, "assets/modello.pptx"),
     Key("missing", "line", "what a figure without a value prints (a rolled-forward draft: `n.d.`, visibly "
@@ -190,7 +199,8 @@ LICENSE = _group(
 
 DFP_PART = _group(
     "dfp.PART", "a part of the DFP guidelines that does not apply",
-    Key("not_applicable", "text", "why the part does not apply (not empty)", REQUIRED),
+    Key("not_applicable", "text", "why the part does not apply (not empty)", REQUIRED,
+        example="Il bilancio di genere è pubblicato a parte"),
 )
 
 SECTION = _group(
@@ -199,8 +209,11 @@ SECTION = _group(
     Key("title", "line", "the section heading", REQUIRED, "Premessa"),
     Key("blocks", "list", "what the section shows, in order (see the block kinds)", None,
         "[{text: text/premessa.md}]", "`[{text: text/ID.md}]`"),
-    Key("sections", "list", "subsections, each a `sections[]` entry", None),
+    Key("sections", "list", "subsections, each a `sections[]` entry", None,
+        example="[{id: ieep, title: IEEP, blocks: [{table: ieep}]}]"),
     Key("numbered", "boolean", "`false`: no number, and not counted (a Presentazione, a Sommario)", True, "false"),
+    Key("note", "text", "a footnote to the heading: a `*` on the heading, the note at the end of the section's "
+        "own blocks", None, '"Dati provvisori al 31 gennaio."'),
 )
 
 TEXT_BLOCK = _group(
@@ -230,7 +243,8 @@ TABLE_BLOCK = _group(
 
 KPI_BLOCK = _group(
     "blocks[] kpi", "key figures, each a `kpi[]` entry",
-    Key("kpi", "list", "the figures, in order", REQUIRED),
+    Key("kpi", "list", "the figures, in order", REQUIRED,
+        example="[{figure: ieep.totale.consuntivo, label: IEEP}]"),
 )
 
 KPI_ITEM = _group(
@@ -244,7 +258,8 @@ KPI_ITEM = _group(
 
 SIGNATURE_BLOCK = _group(
     "blocks[] signature", "the closing of a document: place, date and who signs it",
-    Key("signature", "mapping", "the signature (see `signature`)", REQUIRED),
+    Key("signature", "mapping", "the signature (see `signature`)", REQUIRED,
+        example="{place: Roma, signatories: [{role: Il Presidente}]}"),
 )
 
 SIGNATURE = _group(
@@ -263,7 +278,8 @@ SIGNATORY = _group(
 
 CHART_BLOCK = _group(
     "blocks[] chart", "a chart of one table, in the PDF (SVG) and in the deck (a native chart)",
-    Key("chart", "mapping", "the chart (see `chart`)", REQUIRED),
+    Key("chart", "mapping", "the chart (see `chart`)", REQUIRED,
+        example="{kind: bar, table: ieep, labels: voce, values: [consuntivo]}"),
 )
 
 CHART = _group(
@@ -280,7 +296,8 @@ CHART = _group(
     Key("where", "mapping", "keep data rows whose column matches a glob pattern", (), '{provincia: "*(DR)"}'),
     Key("sort", "choice", "ascending or descending, by the first series", None, "desc", "the table's order",
         choices=("asc", "desc")),
-    Key("reference", "mapping", "a reference line (see `chart.reference`)", None),
+    Key("reference", "mapping", "a reference line (see `chart.reference`)", None,
+        example="{label: Obiettivo, column: obiettivo}"),
     Key("size", "choice", "`full` width, or `half` (two side by side)", "full", "half", choices=("full", "half")),
 )
 
@@ -301,20 +318,25 @@ SCHEMA = _group(
     Key("key", "names", "the column(s) whose value names each row (unique)", (), "voce", "rows `r1`, `r2`…"),
     Key("label_column", "name", "where total rows write their label", None, "voce", "the first text column"),
     Key("columns", "mapping", "input columns, in display order: name → column (see `columns.NAME`)",
-        REQUIRED),
+        REQUIRED, example="{voce: {type: text}, consuntivo: {type: euro, required: true}}"),
     Key("source", "mapping", "a derived table: `{table: other}` starts from that table's data rows", None,
         "{table: obiettivi}"),
-    Key("derive", "list", "derivations, applied in order (see `derive[]`)", ()),
-    Key("checks", "list", "published figures compared with the computed ones (see `checks[]`)", ()),
-    Key("display", "mapping", "how table blocks show it by default (see `display`)", None),
+    Key("derive", "list", "derivations, applied in order (see `derive[]`)", (),
+        example="[{op: total, columns: {consuntivo: sum}}]"),
+    Key("checks", "list", "published figures compared with the computed ones (see `checks[]`)", (),
+        example="[{row: totale, column: consuntivo, published: '85,47'}]"),
+    Key("display", "mapping", "how table blocks show it by default (see `display`)", None,
+        example="{group_by: area, mark_subtracted: totals}"),
     Key("file", "path", "the data file", None, "data/ieep_2024.xlsx", "`data/ID.csv` or `data/ID.xlsx`"),
     Key("sheet", "text", "the XLSX sheet", None, "IEEP", "the first sheet"),
     Key("header_rows", "integer", "header rows of the data file, 1 to 5 (a title over several columns, "
         "then names)", 1, "2"),
     Key("notes", "list", "footnotes to rows or cells (see `notes[]`); a `note` column of the data "
-        "adds one to its row", ()),
+        "adds one to its row", (), example="[{row: medici, text: Compresi i medici convenzionati.}]"),
     Key("fonte", "line", "where the data come from, printed `Fonte: …` under the table", None,
         "Direzione centrale Risorse umane"),
+    Key("row_decimals", "name", "an integer column giving the decimals of each row's numbers, typed or "
+        "computed (a column that mixes 138, 100,6 and 100,09)", None, "decimali", "the column's decimals"),
     Key("owner", "line", "the directorate that supplies the table: `reportgen workbook --owner` gives it only "
         "its tables", None, "DC Risorse umane"),
     file="data/ID.schema.yaml",

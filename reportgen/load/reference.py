@@ -17,6 +17,25 @@ REFERENCE_START = "<!-- reference:start -->"
 REFERENCE_END = "<!-- reference:end -->"
 COMMAND = "python -m reportgen.load.reference --write docs/project-format.md"
 
+# One entry of ``derive`` per operation, as the samples write them (a test parses each one with
+# the schema loader): the reference shows every key with an example, operations included.
+OPERATION_EXAMPLES = {
+    "sum": "{op: sum, into: totale, of: [sede, cluster]}",
+    "mean": "{op: mean, into: media, of: [q1, q2], weights: [2, 1]}",
+    "scostamento": "{op: scostamento, into: scostamento, obiettivo: obiettivo, consuntivo: consuntivo, "
+                   "polarity: polarita, reason: motivazione}",
+    "rapporto": "{op: rapporto, into: indice, obiettivo: obiettivo, consuntivo: consuntivo}",
+    "realizzazione": "{op: realizzazione, into: grado, obiettivo: obiettivo, consuntivo: consuntivo}",
+    "variazione": "{op: variazione, into: var, from: m_2023, to: m_2024, label: Var. %}",
+    "differenza": "{op: differenza, into: diff, from: m_2023, to: m_2024}",
+    "carenza": "{op: carenza, into: carenza, consistenza: presenti, fabbisogno: fabbisogno}",
+    "share": "{op: share, into: quota, of: importo, by: area}",
+    "total": "{op: total, columns: {importo: sum}, sign: segno, levels: [{by: area, label: 'Totale {area}'}, {}]}",
+    "formula": "{op: formula, into: sede_cluster, formula: sede * cluster / 100, type: percent}",
+    "row_formula": "{op: row_formula, row: ieep, formula: accertato + incassi, columns: [importo], label: IEEP}",
+    "summarize": "{op: summarize, by: [area], columns: {importo: sum}, count: uffici, count_label: Uffici}",
+}
+
 
 def _default_text(key: Key) -> str:
     if key.required:
@@ -72,13 +91,13 @@ def reference() -> str:
     lines += ["### Table schemas", ""]
     for group in SCHEMA_GROUPS:
         lines += _table(group, _prefix(group))
-    lines += ["#### Derivation operations", "", "| op | what it computes | required | optional | judged |",
-              "|---|---|---|---|---|"]
+    lines += ["#### Derivation operations", "", "| op | what it computes | required | optional | judged | example |",
+              "|---|---|---|---|---|---|"]
     for name, op in OPERATIONS.items():
         judged = ("by its sign, " if op.judgement.by_sign else "") + f"met from {op.judgement.threshold}" \
             if op.outcome else "as `judged`/`target` say" if "target" in op.params else "–"
         lines.append(f"| `{name}` | {op.doc} | {', '.join(f'`{p}`' for p in op.required)} "
-                     f"| {', '.join(f'`{p}`' for p in op.optional) or '–'} | {judged} |")
+                     f"| {', '.join(f'`{p}`' for p in op.optional) or '–'} | {judged} | `{OPERATION_EXAMPLES[name]}` |")
     return "\n".join(lines) + "\n"
 
 

@@ -129,6 +129,7 @@ class TableSchema:
     header_rows: int = K.SCHEMA.default("header_rows")  # header rows of the data file (a title over several columns, then names)
     notes: tuple[CellNote, ...] = ()  # footnotes to rows or cells
     fonte: str | None = None  # the source of the data, printed "Fonte: …" under the table
+    row_decimals: str | None = None  # an integer column giving each row's decimals
 
     @property
     def input_columns(self) -> list[ColumnSpec]:
@@ -164,7 +165,7 @@ def _parse_column(spec: Spec, name: str, computed: bool) -> ColumnSpec | None:
         except CellError as exc:
             spec.error(f"'{default}' {exc}", "default")
             default = None
-    decimals = spec.integer("decimals", keys.default("decimals"))
+    decimals = spec.integer("decimals", keys.default("decimals"), bounds=(0, 10))
     column = ColumnSpec(
         name=name,
         type=col_type,
@@ -198,6 +199,9 @@ def _parse_aggregates(spec: Spec, key: str, known: set[str]) -> dict[str, Aggreg
             spec.error(f"unknown column '{column}'", key)
         if isinstance(agg, dict) and list(agg) == ["weighted_mean"]:
             weight = agg["weighted_mean"]
+            if not isinstance(weight, str):
+                spec.error(f"'{column}': weighted_mean expects the name of the weight column", key)
+                continue
             if weight not in known:
                 spec.error(f"unknown weight column '{weight}'", key)
             result[column] = Aggregate("weighted_mean", weight)
@@ -310,7 +314,23 @@ def _parse_derivation(spec: Spec, known: set[str], columns: dict[str, ColumnSpec
                 spec.error(f"unknown column '{column}'", "where")
             where.append((column, str(value)))
     spec.reject_unknown(set(required) | set(optional) | {"op", "where"})
+    _refuse_keys_without_effect(spec, op, params, bool(where))
     return Derivation(op, params, tuple(where), params.get("label"), spec.path)
+
+
+def _refuse_keys_without_effect(spec: Spec, op: str, params: dict[str, Any], has_where: bool) -> None:
+    """A key the operation accepts but ignores in this combination is an error: the author
+    believes it does something (a row_formula's 'where' is refused by the engine, with its rows)."""
+    if op == "summarize" and has_where:
+        spec.error("summarize groups every data row; 'where' has no effect here (filter the table block instead)",
+                   "where")
+    if op == "summarize" and "count_label" in params and "count" not in params:
+        spec.error("has no effect without 'count' (the column that counts the rows)", "count_label")
+    if op == "share" and "total" in params and "by" in params:
+        spec.error("a share of a total column is taken row by row; 'by' has no effect with 'total'", "by")
+    if op == "formula" and "reason" in params and "target" not in params:
+        spec.error("a formula is a target's outcome only with 'target: N'; without it 'reason' has no effect",
+                   "reason")
 
 
 def _judgements(columns: dict[str, ColumnSpec], derive: list[Derivation]) -> dict[str, ColumnSpec]:
@@ -345,8 +365,9 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
             cols_spec.error("column names are lowercase letters, digits and _", str(name))
             continue
         column = _parse_column(cols_spec.child(name), name, computed=False)
-        if column:
-            columns[name] = column
+        # a column whose declaration has an error (reported) still exists: a derivation naming it, or
+        # its header in the data, must not add an "unknown column" that points at the wrong place
+        columns[name] = column or ColumnSpec(name, "text", humanize(name))
     source = spec.child("source")
     source_table = source.text("table", K.SOURCE.default("table"))
     source.reject_unknown(K.SOURCE.names)
@@ -372,6 +393,9 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
                 columns[name] = ColumnSpec(name, col_type, op_label or humanize(name), signed=signed, computed=True)
             else:  # declared to set its label/decimals, or to accept values for rows without inputs
                 own_label = declared.label != humanize(name)
+                if own_label and op_label and op_label != declared.label:
+                    item.error(f"the column '{name}' is headed '{declared.label}' already; this label has no "
+                               "effect: give it once", "count_label" if derivation.op == "summarize" else "label")
                 columns[name] = ColumnSpec(
                     name, col_type, declared.label if own_label else (op_label or declared.label),
                     headers=declared.headers, decimals=declared.decimals, unit=declared.unit,
@@ -432,10 +456,19 @@ def parse_table_schema(path: Path, display: str, table_id: str, errors: ErrorCol
         header_rows=header_rows,
         notes=tuple(notes),
         fonte=spec.text("fonte", K.SCHEMA.default("fonte")),
+        row_decimals=_row_decimals(spec, columns),
     )
     spec.text("description", K.SCHEMA.default("description"))  # for the schema's authors: only checked
     spec.reject_unknown(K.SCHEMA.names)
     return schema
+
+
+def _row_decimals(spec: Spec, columns: dict[str, ColumnSpec]) -> str | None:
+    name = spec.text("row_decimals", K.SCHEMA.default("row_decimals"))
+    if name is not None and (name not in columns or columns[name].type != "integer"):
+        spec.error(f"'{name}' is not an integer column of the table", "row_decimals")
+        return None
+    return name
 
 
 def _display(spec: Spec) -> dict[str, Any]:

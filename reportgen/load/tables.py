@@ -16,7 +16,18 @@ from typing import Any
 from ..errors import ErrorCollector, Location
 from .readers import RawTable
 from .schema import ColumnSpec, TableSchema
-from .values import EXPECTED, NUMERIC_TYPES, CellError, Quantity, is_blank, is_dash, parse_cell, parse_ref
+from .values import (
+    EXPECTED,
+    MAX_DIGITS,
+    NUMERIC_TYPES,
+    CellError,
+    Quantity,
+    cell_control_character,
+    is_blank,
+    is_dash,
+    parse_cell,
+    parse_ref,
+)
 
 MAX_ROWS = 200_000
 
@@ -106,6 +117,8 @@ def _cell_parser(column: ColumnSpec, decimal_mark: str):
         def parse_text(raw: Any, fmt: str | None) -> Any:
             if type(raw) is str:
                 text = raw.strip()
+                if cell_control_character(text):
+                    return _parse_value(raw, column, fmt, decimal_mark)  # which names the character
                 return text if text else column.default
             return _parse_value(raw, column, fmt, decimal_mark)
         return parse_text
@@ -115,7 +128,8 @@ def _cell_parser(column: ColumnSpec, decimal_mark: str):
         def parse_number(raw: Any, fmt: str | None) -> Any:
             if type(raw) is str:
                 match = _PLAIN_ITALIAN.match(raw.strip())
-                if match and not (integer and match.group(3)):
+                # a longer text may hold more digits than a Decimal keeps: the general path refuses it
+                if match and len(match.group(0)) <= MAX_DIGITS and not (integer and match.group(3)):
                     sign, digits, fraction = match.groups()
                     text = digits.replace(".", "") + ("." + fraction if fraction else "")
                     return Quantity(Decimal(sign + text), column.type, len(fraction or ""))

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .yamlspec import control_character
+
 NUMERIC_TYPES = frozenset({"integer", "decimal", "percent", "euro", "value"})
 # note: a footnote to the row (its text is printed under the table, a marker on the row's label)
 COLUMN_TYPES = NUMERIC_TYPES | {"text", "note", "polarity", "sign", "date", "choice", "row_kind"}
@@ -110,7 +112,24 @@ def parse_number(raw: Any, decimal_mark: str = ",") -> tuple[Decimal, bool]:
 _ITALIAN = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$")
 
 
+# Decimal computes with 28 significant digits: a figure with more would be rounded silently by the
+# first sum, and one with thousands of digits (or decimals) makes formatting fail. No amount a
+# report publishes comes near it.
+MAX_DIGITS = 28
+
+
 def parse_number_detail(raw: Any, decimal_mark: str = ",") -> tuple[Decimal, bool, int | None, bool]:
+    detail = _parse_number_detail(raw, decimal_mark)
+    value = detail[0]
+    if not value.is_finite():
+        raise CellError("is not a finite number")
+    digits = value.as_tuple()
+    if len(digits.digits) > MAX_DIGITS or abs(int(digits.exponent)) > MAX_DIGITS:
+        raise CellError(f"has more than {MAX_DIGITS} digits")
+    return detail
+
+
+def _parse_number_detail(raw: Any, decimal_mark: str) -> tuple[Decimal, bool, int | None, bool]:
     if decimal_mark == "," and isinstance(raw, str):
         match = _ITALIAN.match(raw.strip())
         if match:
@@ -186,7 +205,11 @@ def parse_cell(raw: Any, col_type: str, decimal_mark: str = ",", choices: tuple[
     """Convert one non-blank cell to the column's type. ``number_format`` is the XLSX cell
     format, which tells whether a number is stored as a fraction (0,0956 shown as 9,56%)."""
     if col_type in ("text", "note"):
-        return str(raw).strip() if not isinstance(raw, float) else _plain(raw)
+        text = str(raw).strip() if not isinstance(raw, float) else _plain(raw)
+        found = cell_control_character(text)
+        if found:  # no font draws it, and the deck's XML may not hold it: PowerPoint would refuse the file
+            raise CellError(f"contains a control character ({found})")
+        return text
     if col_type == "choice":
         value = str(raw).strip()
         if value not in choices:
@@ -214,6 +237,12 @@ def parse_cell(raw: Any, col_type: str, decimal_mark: str = ",", choices: tuple[
     if col_type in NUMERIC_TYPES:
         return _parse_quantity(raw, col_type, decimal_mark, number_format)
     raise CellError(f"has unknown type '{col_type}'")  # pragma: no cover - schemas are validated
+
+
+def cell_control_character(text: str) -> str | None:
+    """The first control character of a text cell, as ``U+000B``; tab, line feed and carriage
+    return (a spreadsheet's line break) are text."""
+    return control_character(text.replace("\r", "")) if "\r" in text else control_character(text)
 
 
 def _format_decimals(number_format: str | None) -> int | None:

@@ -16,7 +16,32 @@ import yaml
 from ..errors import ErrorCollector, Location
 
 _MISSING = object()
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SafeLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, except that a date-like scalar that is no date (``2025-02-30``, hour 25)
+    stays text: the key that expects a date then names itself in the error, instead of the
+    loader ending in a ValueError with no file or key."""
+
+
+def _timestamp(loader: Any, node: Any) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+def _int(loader: Any, node: Any) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:  # more digits than Python converts (4300): text, refused by the key's check
+        return loader.construct_scalar(node)
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_SafeLoader.add_constructor("tag:yaml.org,2002:int", _int)
+_SAFE_LOADER = _SafeLoader
 # Aliases share one object, so a few hundred bytes can describe billions of values (the "billion
 # laughs"); whatever walks them later (a str(), a check) would take minutes and gigabytes. A project's
 # files are far below this bound: a value costs 1, plus 1 per 64 characters of text.
@@ -148,7 +173,9 @@ class Spec:
             return default
         return value
 
-    def integer(self, key: str, default: Any = _MISSING) -> Any:
+    def integer(self, key: str, default: Any = _MISSING, bounds: tuple[int, int] | None = None) -> Any:
+        """A whole number; with ``bounds`` (inclusive) one a later stage can use without
+        overflowing (a year of 10²³, 10¹⁰ decimals)."""
         self._used.add(key)
         value = self.data.get(key, _MISSING)
         if value is _MISSING or value is None:
@@ -158,6 +185,9 @@ class Spec:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
             self.error("expected a whole number", key)
+            return 0 if default is _MISSING else default
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            self.error(f"expected a whole number from {bounds[0]} to {bounds[1]}", key)
             return 0 if default is _MISSING else default
         return value
 

@@ -113,6 +113,8 @@ class HtmlRenderer:
             "folio": FOLIOS[layout],
             "archival": archival,  # the tables travel inside the PDF too: the colophon says so
             "logo_url": (project_root / report.meta.theme.logo).resolve().as_uri() if report.meta.theme.logo else None,
+            "emblem_url": (project_root / report.meta.theme.emblem).resolve().as_uri() if report.meta.theme.emblem
+            else None,
         }
 
     def _chart_src(self, chart_id: str) -> str:

@@ -12,6 +12,7 @@ import atexit
 import hashlib
 import logging
 import urllib.parse
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,9 +44,34 @@ def _fetcher_class():
                 raise ValueError(f"{path} is not a regular file")
             if path.is_file() and path.stat().st_size > MAX_RESOURCE_BYTES:
                 raise ValueError(f"{path} is larger than {MAX_RESOURCE_BYTES // (1024 * 1024)} MB")
+            if path.suffix.lower() in _RASTER:
+                _check_pixels(path)
             return super().fetch(url, headers)
 
     return ProjectFetcher
+
+
+_RASTER = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp")
+
+
+def _check_pixels(path: Path) -> None:
+    """Refuse a picture whose header claims more pixels than a report can print, before
+    WeasyPrint decodes it: a few hundred bytes can claim 40000 × 40000 (6,4 GB once decoded)."""
+    from PIL import Image, UnidentifiedImageError
+
+    from ..load.pictures import MAX_PIXELS
+
+    try:
+        with warnings.catch_warnings():  # Pillow's own bomb warning: the bound below is lower
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:  # the header only
+                width, height = image.size
+    except Image.DecompressionBombError:
+        raise ValueError(f"{path} has more pixels than Pillow decodes") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return  # not a picture Pillow knows, or damaged: WeasyPrint reports it in its own words
+    if width * height > MAX_PIXELS:
+        raise ValueError(f"{path} is {width} × {height} pixels: at most {MAX_PIXELS:,}")
 
 
 class _Collect(logging.Handler):

@@ -13,7 +13,8 @@ PACKAGE = Path(reportgen.__file__).resolve().parent
 # The rank of each top-level module or package of reportgen: a module may import only ranks up
 # to its own. Shared helpers first; tools on top of the commands that build.
 RANKS = {
-    **dict.fromkeys(("__init__", "errors", "formatting", "resources", "output", "progress", "perf", "console"), 0),
+    **dict.fromkeys(("__init__", "errors", "formatting", "messages", "resources", "output", "progress", "perf",
+                     "console"), 0),
     "load": 1,
     "colours": 1,  # readable variants of the theme report.yaml declares
     "engine": 2,
@@ -24,7 +25,7 @@ RANKS = {
     "render": 6,
     **dict.fromkeys(("pipeline", "cache", "digest", "uptodate"), 7),
     "api": 8,
-    **dict.fromkeys(("diff", "snapshot", "preview", "export", "authoring"), 9),
+    **dict.fromkeys(("diff", "snapshot", "preview", "export", "authoring", "proof"), 9),
     **dict.fromkeys(("cli", "__main__"), 10),
 }
 

@@ -55,6 +55,12 @@ def two_sections(tmp_path: Path) -> Path:
     return project
 
 
+@pytest.fixture(scope="module")
+def sample():
+    """The 2024 sample compiled (load, engine, content): no page is laid out."""
+    return _compiled(SAMPLE_2024)
+
+
 def _keys(root: Path) -> tuple[PieceKeys, object]:
     report, formatter = _compiled(root)
     return PieceKeys(report, formatter, root), report
@@ -227,11 +233,6 @@ class _Merged:
 
 def _fake_merge(pieces, folio, colour, first, total, archival, attachments, date) -> _Merged:
     return _Merged(b"merged %d" % len(pieces), sum(p.pages for p in pieces), {})
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return _compiled(SAMPLE_2024)
 
 
 def test_the_charts_then_the_deck_then_the_longest_pages_then_the_contents_and_the_merge(monkeypatch, sample):

@@ -132,3 +132,27 @@ def test_arithmetic_on_figures_keeps_unit_precision_and_provenance(tmp_path):
     with pytest.raises(UnitMismatch):
         result.figure("t.roma.annuo") + quota
     assert isinstance(sede / result.figure("t.milano.sede"), Figure)
+
+
+def test_decimals_per_row(tmp_path):
+    """One column printing 138, 100,6 and 100,09, as the seeds do: each row's decimals."""
+    schema = """\
+        title: Indici
+        key: id
+        row_decimals: decimali
+        columns:
+          id: {type: text, required: true}
+          decimali: {type: integer}
+          valore: {type: decimal}
+        derive:
+          - {op: formula, into: doppio, formula: valore * 2}
+    """
+    csv = "id;decimali;valore\na;0;138\nb;1;100,6\nc;2;100,09\nd;;7,5\n"
+    files = {"data/t.schema.yaml": schema, "data/t.csv": csv}
+    from reportgen.content import formatter_for
+    loaded = load_project(write_project(tmp_path / "p", REPORT, files))
+    result = compute(loaded)
+    fmt = formatter_for(loaded.config)
+    printed = [fmt.figure(result.figure(f"t.{r}.valore")) for r in "abcd"]
+    assert printed == ["138", "100,6", "100,09", "7,5"]  # no decimals given: as typed
+    assert fmt.figure(result.figure("t.b.doppio")) == "201,2"  # a computed figure of the row too

@@ -185,7 +185,8 @@ def test_check_values_compare_in_printed_units(tmp_path):
         "data/comp.csv": "gruppo;voce;segno;valore\nA;a1;+;10\nA;a2;-;3\nB;b1;;5,50\n",
     })
     assert [c.ok for c in result.checks] == [True, False, True]
-    assert "published 7,01, computed 7" in str(result.checks[1])
+    assert "published 7,01 · computed 7,00" in str(result.checks[1])  # as the report prints both
+    assert str(result.checks[2]).endswith("published 7,01 · computed 7,00 (tolerance 0,02)")
 
 
 def test_division_by_zero_is_a_warning_not_a_crash(tmp_path):

@@ -86,3 +86,33 @@ def test_the_export_keeps_the_notes(tmp_path):
     exported = table_csvs(_compiled(tmp_path).report)[0]
     assert exported.note == ("(1) Al 31 dicembre. (2) Dato provvisorio. (3) Compresi i medici convenzionati. "
                              "Fonte: Direzione centrale Risorse umane")
+
+
+def test_narrative_footnotes_in_every_output(tmp_path):
+    report = REPORT.replace("blocks: [{table: personale}]", "blocks: [{text: text/s.md}]")
+    text = "Il personale cresce[^1] come previsto.\n\n[^1]: Dati al 31 dicembre, fonte *NoiPA*.\n"
+    compiled = compile_project(write_project(tmp_path / "p", report, {"data/personale.schema.yaml": SCHEMA,
+                                                                     "data/personale.csv": CSV, "text/s.md": text}))
+    narrative = compiled.report.sections[0].blocks[0].narrative
+    assert 'cresce<sup class="fn">1</sup> come' in narrative.html
+    assert '<div class="note footnote"><sup>1</sup> <p>Dati al 31 dicembre, fonte <em>NoiPA</em>.</p>' in narrative.html
+    assert "href" not in narrative.html and "↩" not in narrative.html
+    assert narrative.blocks == (("paragraph", "Il personale cresce (1) come previsto."),
+                                ("note", "(1) Dati al 31 dicembre, fonte NoiPA."))
+    deck = Presentation(io.BytesIO(render_pptx(compiled.report, compiled.formatter, compiled.root)))
+    texts = " ".join(sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame)
+    assert "(1) Dati al 31 dicembre, fonte NoiPA." in texts
+
+
+def test_a_heading_footnote(tmp_path):
+    report = REPORT.replace("{id: s, title: Personale, blocks: [{table: personale}]}",
+                            "{id: s, title: Personale, note: Dati provvisori., blocks: [{table: personale}]}")
+    compiled = compile_project(write_project(tmp_path / "p", report, {"data/personale.schema.yaml": SCHEMA,
+                                                                     "data/personale.csv": CSV}))
+    for layout in ("pdf", "slides"):
+        html, _ = render_html(compiled.report, compiled.formatter, compiled.root, layout=layout)
+        assert 'Personale<sup class="fn">*</sup></h' in html
+        assert '<p class="note footnote"><sup>*</sup> Dati provvisori.</p>' in html
+    deck = Presentation(io.BytesIO(render_pptx(compiled.report, compiled.formatter, compiled.root)))
+    assert "(*) Dati provvisori." in " ".join(sh.text_frame.text for s in deck.slides for sh in s.shapes
+                                              if sh.has_text_frame)

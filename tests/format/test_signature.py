@@ -64,3 +64,15 @@ def test_the_protocol_number_is_on_the_cover_the_title_slide_and_in_the_metadata
     deck = Presentation(io.BytesIO(render_pptx(compiled.report, compiled.formatter, compiled.root)))
     assert "Prot. n. INPS.0001.2024.0012345" in " ".join(
         sh.text_frame.text for sh in deck.slides[0].shapes if sh.has_text_frame)
+
+
+def test_the_cover_shows_the_emblem_beside_the_logo(tmp_path):
+    import base64
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    report = REPORT.replace("title: Nota\n", "title: Nota\n    style: {logo: img/logo.png, emblem: img/emblema.png}\n")
+    compiled = compile_project(write_project(tmp_path / "p", report, {"img/logo.png": png, "img/emblema.png": png}))
+    for layout in ("pdf", "slides"):
+        html, _ = render_html(compiled.report, compiled.formatter, compiled.root, layout=layout)
+        assert '<img class="emblem" src="file://' in html and 'emblema.png" alt="Emblema">' in html
+        assert '<img class="logo"' in html

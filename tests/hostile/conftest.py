@@ -33,9 +33,34 @@ BOOTSTRAP = textwrap.dedent("""
     _log = open(os.environ["RG_OPEN_LOG"], "a", encoding="utf-8")
     def _hook(event, args):
         if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
-            _log.write(os.path.abspath(os.fsdecode(args[0])) + "\\n")
+            name = os.fsdecode(args[0])
+            # a bare name is opened relative to a folder descriptor (shutil.rmtree, os.fwalk) the
+            # event does not show: logged as it is, not resolved against the working directory
+            _log.write((name if os.sep not in name and name not in (".", "..") else os.path.abspath(name)) + "\\n")
             _log.flush()
     sys.addaudithook(_hook)
+    if os.environ.get("RG_DENY_WRITES"):
+        # a file system that refuses writes under one folder (read-only, or full): the system
+        # call fails with that errno, as it would, without needing a mount or a non-root user
+        import errno
+        _code, _, _folder = os.environ["RG_DENY_WRITES"].partition(":")
+        _code = getattr(errno, _code)
+        _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+        _CHANGE = {"os.rename": 2, "os.link": 2, "os.symlink": 2, "os.remove": 1, "os.rmdir": 1, "os.mkdir": 1,
+                   "os.truncate": 1, "os.chmod": 1, "os.utime": 1}
+        def _deny(event, args):
+            if event == "open":
+                mode, flags = args[1], args[2]
+                paths = args[:1] if (isinstance(mode, str) and set(mode) & set("wax+")) or (
+                    isinstance(flags, int) and flags & _WRITE) else ()
+            else:
+                paths = args[:_CHANGE.get(event, 0)]
+            for path in paths:
+                if isinstance(path, (str, bytes, os.PathLike)):
+                    full = os.path.abspath(os.fsdecode(path))
+                    if full == _folder or full.startswith(_folder + os.sep):
+                        raise OSError(_code, os.strerror(_code), full)
+        sys.addaudithook(_deny)
     if os.environ.get("RG_FONTTOOLS"):
         import weasyprint.pdf.fonts
         weasyprint.pdf.fonts.harfbuzz_subset = None
@@ -118,6 +143,17 @@ class Hostile:
 
     # -- what every case asserts
 
+    EARLIER = b"%PDF- an earlier build's output"
+
+    def seed_earlier(self, name: str = "p.pdf") -> None:
+        """An output of an earlier build, which a build ending in exit 2 must leave as it was."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / name).write_bytes(self.EARLIER)
+
+    def assert_earlier_intact(self, run: Run, name: str = "p.pdf") -> None:
+        if run.code != 0:
+            assert (self.out / name).read_bytes() == self.EARLIER
+
     def allowed(self, package: Path = ROOT) -> list[Path]:
         """Where a build may open files: the project, its output folder, reportgen's own code,
         templates and fonts, the Python installation, this run's caches (matplotlib, fontconfig)
@@ -133,6 +169,8 @@ class Hostile:
                   "/usr/share/zoneinfo/", "/usr/share/fonts/")
         outside = []
         for name in dict.fromkeys(run.opened):
+            if not os.path.isabs(name):  # an entry of a folder opened by its path, which is checked itself
+                continue
             try:  # where the path leads: a link inside the project to a file outside is outside
                 real = Path(name).resolve()
             except (OSError, RuntimeError):

@@ -3,6 +3,7 @@ that cannot be written is one line, exit 2; no temporary file stays behind."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
@@ -143,3 +144,26 @@ def test_without_hard_links_the_outputs_are_still_replaced(tmp_path):
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
     shutil.rmtree(tmp_path)
+
+
+# -- a file system that refuses the writes: read-only or full (simulated by the harness)
+
+@pytest.mark.parametrize("errno_name", ["EROFS", "ENOSPC", "EACCES"])
+def test_output_folder_that_refuses_writes_keeps_the_previous_outputs(hostile, errno_name):
+    before = _built(hostile)
+    run = hostile.build("--no-cache", formats="pdf,slides", env={"RG_DENY_WRITES": f"{errno_name}:{hostile.out}"})
+    hostile.assert_safe(run, (str(hostile.out),), ok=False)
+    assert len(run.errors()) == 1
+    assert os.strerror(getattr(errno, errno_name)) in run.errors()[0]  # the simulated failure, not another
+    _intact(hostile, before)
+
+
+@pytest.mark.parametrize("errno_name", ["EROFS", "ENOSPC"])
+def test_output_folder_that_cannot_be_made(hostile, errno_name):
+    hostile.make()
+    hostile.out = hostile.tmp / "ro" / "out"
+    hostile.out.parent.mkdir()
+    run = hostile.build(env={"RG_DENY_WRITES": f"{errno_name}:{hostile.out.parent}"})
+    hostile.assert_safe(run, (str(hostile.out),), ok=False)
+    assert os.strerror(getattr(errno, errno_name)) in run.errors()[0]
+    assert not hostile.out.exists()

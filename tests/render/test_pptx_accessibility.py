@@ -196,7 +196,7 @@ def test_every_slide_has_a_unique_title_in_its_title_placeholder(sample):
         if section.children and section.blocks:
             name = f"{section.number} {section.title}"
             assert name in titles
-            assert f"{name} (segue)" in titles or f"{name} (1/" in " ".join(titles)
+            assert f"{name} – introduzione" in titles or f"{name} (1/" in " ".join(titles)
 
 
 def test_titles_are_unique_whatever_the_sections_are_called(tmp_path):
@@ -219,7 +219,7 @@ def test_titles_are_unique_whatever_the_sections_are_called(tmp_path):
     built = Built(root)
     titles = [title_text(s) for s in built.prs.slides]
     assert len(set(titles)) == len(titles)
-    assert "1 Risultati" in titles and "1 Risultati (segue)" in titles
+    assert "1 Risultati" in titles and "1 Risultati – introduzione" in titles
 
 
 # -- 3. language ------------------------------------------------------------------------------
@@ -441,20 +441,24 @@ def test_a_change_over_the_year_is_not_judged(sample):
 
 
 def test_only_the_sign_of_a_scostamento_is_judged():
+    """The renderers read the judgement the engine gave the figure (reportgen.load.operations):
+    a scostamento is judged by its sign, a realizzazione against 1 but not by its sign, a
+    variazione not at all."""
     from decimal import Decimal
 
     from reportgen.engine import Figure
+    from reportgen.load.operations import BY_SIGN, OPERATIONS, Judgement
 
-    def figure(column, value, formula=None):
-        return Figure(f"t.r.{column}", Decimal(value), "percent", signed=True, formula=formula)
+    def figure(column, value, judgement=None):
+        return Figure(f"t.r.{column}", Decimal(value), "percent", signed=True, judgement=judgement)
 
-    assert tone(figure("scostamento", "0.05", "(consuntivo − obiettivo) / |obiettivo| (lower is better)")) == "better"
-    assert tone(figure("scost_1", "-0.05", "(forecast − obiettivo) / |obiettivo| (higher is better)")) == "worse"
-    assert tone(figure("scostamento", "-0.02")) == "worse"  # a published scostamento (an input)
-    assert tone(figure("scostamento", "0")) == ""
-    assert tone(figure("realizzazione", "0.8", "consuntivo / obiettivo (higher is better)")) == ""
-    assert tone(figure("variazione", "0.1", "(b − a) / |a|")) == ""
-    assert tone(figure("scostamento", "0.1")).cue == CUES["better"]
+    assert tone(figure("scostamento", "0.05", OPERATIONS["scostamento"].judgement)) == "better"
+    assert tone(figure("scost_1", "-0.05", OPERATIONS["scostamento"].judgement_of({"outcome": False}))) == "worse"
+    assert tone(figure("scostamento", "-0.02", BY_SIGN)) == "worse"  # a published scostamento (an input)
+    assert tone(figure("scostamento", "0", BY_SIGN)) == ""
+    assert tone(figure("realizzazione", "0.8", OPERATIONS["realizzazione"].judgement)) == ""
+    assert tone(figure("variazione", "0.1")) == ""
+    assert tone(figure("delta", "0.1", Judgement(by_sign=True, threshold=Decimal(0)))).cue == CUES["better"]
 
 
 def test_every_better_or_worse_cell_of_the_deck_says_it_in_words(sample):

@@ -21,6 +21,7 @@ from ...formatting import Formatter
 from . import fastxml
 from .accessibility import make_accessible
 from .blocks import DECK_BUILDERS, UndrawableBlock
+from .fonts import embed_fonts
 from .package import document_moment, fixed_core_properties, normalize_zip
 from .slides import section_slides, title_slide
 from .state import Deck
@@ -40,6 +41,8 @@ def render_pptx(report: Report, formatter: Formatter, project_root: Path | None 
         for section in report.sections:
             section_slides(deck, section)
     make_accessible(deck)
+    if deck.styled:  # our own look uses Titillium Web: the deck carries it (a template brings its own fonts)
+        embed_fonts(prs)
     fixed_core_properties(prs, report)
     buffer = io.BytesIO()
     prs.save(buffer)

@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lxml import etree
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from ...charts.native import add_native_chart
@@ -18,7 +20,7 @@ from ..common import TABLE_GROUP, TABLE_TOTAL, text_on, tone
 from ..measure import TextMeasure
 from . import fastxml
 from .fastxml import srgb_val
-from .paginate import TEXT_PT, TableLayout, chunk_text, table_layout
+from .paginate import TEXT_PT, TableLayout, fitted_chunks, table_layout, text_height
 from .state import Deck, Titled
 from .template import FONT, rgb_color, to_emu, to_points
 
@@ -27,17 +29,25 @@ class UndrawableBlock(ReportgenError, LookupError):
     """A block of a kind the deck has no builder for (a bug: every kind needs one)."""
 
 
+GAP_PT = 12  # between two things stacked on one slide
+CAPTION_PT = 12  # a table's title above it, as the PDFs print it
+BULLET_INDENT = 18  # points: the hanging indent of a bullet paragraph
+
+
 @dataclass
 class SectionSlides:
-    """The content slides of one section while they are made; narrative waits in ``text``
-    until a block of another kind (or the section's end) puts it on slides."""
+    """The content slides of one section while they are made. Things are stacked on a slide
+    while they fit (fewer, fuller slides); narrative waits in ``text`` until a block of another
+    kind (or the section's end) puts it on slides. ``shows`` says, per slide, what it holds:
+    the speaker notes of continuation slides are made of it."""
 
     deck: Deck
     title: str
-    notes: str  # every slide of the section carries its narrative in full
-    several_tables: bool
     made: list[Titled] = field(default_factory=list)
     text: list[tuple[str, str]] = field(default_factory=list)
+    shows: list[list[str]] = field(default_factory=list)
+    used: float = 0.0  # points of the current slide's body taken
+    slide: object = None
 
     @property
     def width_pt(self) -> float:
@@ -47,14 +57,42 @@ class SectionSlides:
     def height_pt(self) -> float:
         return to_points(self.deck.geometry.body_height)
 
-    def new_slide(self, heading: str):
-        slide = self.deck.content_slide(heading, self.notes)
+    @property
+    def room(self) -> float:
+        """Points left on the current slide for one more thing (0 without a slide)."""
+        return max(0.0, self.height_pt - self.used - GAP_PT) if self.slide is not None else 0.0
+
+    def new_slide(self, heading: str | None = None):
+        self.slide = self.deck.content_slide(heading or self.title)
         self.made.append(self.deck.titles[-1])
-        return slide
+        self.shows.append([])
+        self.used = 0.0
+        return self.slide
+
+    def place(self, height_pt: float, shows: str, fresh: bool = False) -> tuple[object, int]:
+        """The slide and the top (EMU) where something ``height_pt`` tall goes: below what the
+        current slide holds when it fits, else on a new slide."""
+        if fresh or self.slide is None or height_pt > self.room:
+            self.new_slide()
+            top = 0.0
+        else:
+            top = self.used + GAP_PT
+        self.used = top + height_pt
+        self.shows[-1].append(shows)
+        return self.slide, self.deck.geometry.top + to_emu(top)
 
     def flush_text(self) -> None:
-        for chunk in chunk_text(self.text, self.width_pt - 14, self.height_pt - 10) if self.text else []:
-            _add_text(self.deck, self.new_slide(self.title), chunk)
+        if not self.text:
+            return
+        width = self.width_pt - 14
+        size, chunks = fitted_chunks(self.text, width, self.height_pt - 10,
+                                     self.room - 10 if self.slide is not None else None, BULLET_INDENT)
+        for index, chunk in enumerate(chunks):
+            if not chunk:
+                continue
+            height = text_height(chunk, width, BULLET_INDENT, size) + 10
+            slide, top = self.place(height, _describe_text(chunk), fresh=index > 0)
+            _add_text(self.deck, slide, chunk, top, to_emu(height), size)
         self.text = []
 
     def draw(self, block: Block) -> None:
@@ -66,27 +104,49 @@ class SectionSlides:
         builder(self, block)
 
 
-def _add_text(deck: Deck, slide, blocks: list[tuple[str, str]]) -> None:
+def _describe_text(chunk: list[tuple[str, str]]) -> str:
+    heading = next((text for kind, text in chunk if kind == "heading"), None)
+    if heading:
+        return f"testo, «{heading}»"
+    words = chunk[0][1].split()
+    return "testo da «" + " ".join(words[:6]) + ("…»" if len(words) > 6 else "»")
+
+
+def _bullet(paragraph) -> None:
+    """A real bullet paragraph: a bullet character hanging in the left margin, the text indented
+    (``marL`` + negative ``indent``), as PowerPoint's own lists."""
+    properties = paragraph._p.get_or_add_pPr()
+    properties.set("marL", str(to_emu(BULLET_INDENT)))
+    properties.set("indent", str(-to_emu(BULLET_INDENT)))
+    font = etree.SubElement(properties, qn("a:buFont"))
+    font.set("typeface", "Arial")
+    etree.SubElement(properties, qn("a:buChar")).set("char", "\u2022")
+
+
+def _add_text(deck: Deck, slide, blocks: list[tuple[str, str]], top: int, height: int, size: float = TEXT_PT) -> None:
     g = deck.geometry
-    box = slide.shapes.add_textbox(g.left, g.top, g.body_width, g.body_height)
+    box = slide.shapes.add_textbox(g.left, top, g.body_width, height)
     frame = box.text_frame
     frame.word_wrap = True
     for index, (kind, text) in enumerate(blocks):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.text = f"• {text}" if kind == "bullet" else text
+        paragraph.text = text
         paragraph.space_after = Pt(6)
+        if kind == "bullet":
+            _bullet(paragraph)
         for run in paragraph.runs:
-            deck.font(run, TEXT_PT, kind == "heading", deck.colours.primary if kind == "heading" else None)
+            deck.font(run, size, kind == "heading", deck.colours.primary if kind == "heading" else None)
 
 
 def _add_table(deck: Deck, slide, block: TableBlock, layout: TableLayout, page: list[int],
-               description: str) -> None:
+               description: str, top: int):
+    """The table's page ``page`` at ``top``; returns its shape."""
     g = deck.geometry
     rows = [layout.rows[i] for i in page]
     tones = [[""] * len(layout.headers)] + [layout.tones[i] for i in page]
     heights = [layout.heights[0]] + [layout.heights[i + 1] for i in page]
     n_cols = len(layout.headers)
-    shape = slide.shapes.add_table(len(rows) + 1, n_cols, g.left, g.top, to_emu(sum(layout.widths)),
+    shape = slide.shapes.add_table(len(rows) + 1, n_cols, g.left, top, to_emu(sum(layout.widths)),
                                    to_emu(sum(heights)))
     shape._element.nvGraphicFramePr.cNvPr.set("descr", description)
     table = shape.table
@@ -122,21 +182,32 @@ def _add_table(deck: Deck, slide, block: TableBlock, layout: TableLayout, page: 
             if not fastxml.write_cell(tc, values[c], right, size, bold, font, colour, fill, italic):
                 fastxml.write_cell_pptx(table.cell(r, c), values[c], right, layout.size, bold, font, colour, fill,
                                         italic)
+    return shape
 
 
-def _add_kpis(deck: Deck, slide, block: KpiBlock) -> None:
+KPI_PER_ROW = 3
+
+
+def kpi_geometry(deck: Deck, block: KpiBlock) -> tuple[int, int, int, int]:
+    """Gap, box width, box height and total height (EMU) of a block's key-figure boxes."""
+    g = deck.geometry
+    gap = int(g.body_width * 0.03)
+    box_w = (g.body_width - gap * (KPI_PER_ROW - 1)) // KPI_PER_ROW
+    rows = (len(block.items) + KPI_PER_ROW - 1) // KPI_PER_ROW
+    box_h = min(int(g.body_height * 0.4), (g.body_height - gap * (rows - 1)) // rows)
+    return gap, box_w, box_h, rows * box_h + (rows - 1) * gap
+
+
+def _add_kpis(deck: Deck, slide, block: KpiBlock, top: int) -> None:
     """Key figures as boxes: the figure large, its label, the comparison below; a figure
     better or worse than its target says so in a word."""
     g = deck.geometry
-    per_row = 3
-    gap = int(g.body_width * 0.03)
-    box_w = (g.body_width - gap * (per_row - 1)) // per_row
-    rows = (len(block.items) + per_row - 1) // per_row
-    box_h = min(int(g.body_height * 0.4), (g.body_height - gap * (rows - 1)) // rows)
+    per_row = KPI_PER_ROW
+    gap, box_w, box_h, _ = kpi_geometry(deck, block)
     colours = deck.colours
     for index, item in enumerate(block.items):
         row, col = divmod(index, per_row)
-        shape = slide.shapes.add_textbox(g.left + col * (box_w + gap), g.top + row * (box_h + gap), box_w, box_h)
+        shape = slide.shapes.add_textbox(g.left + col * (box_w + gap), top + row * (box_h + gap), box_w, box_h)
         shape.line.color.rgb = rgb_color(colours.primary)
         frame = shape.text_frame
         frame.word_wrap = True
@@ -185,34 +256,64 @@ def _add_notes(deck: Deck, slide, notes: list[str], top: int, height: int) -> No
             deck.font(run, NOTE_PT, False, None)
 
 
+def _caption(deck: Deck, slide, text: str, top: int, height: int) -> None:
+    box = slide.shapes.add_textbox(deck.geometry.left, top, deck.geometry.body_width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.paragraphs[0].text = text
+    for run in frame.paragraphs[0].runs:
+        deck.font(run, CAPTION_PT, True, deck.colours.primary)
+
+
 def _table(slides: SectionSlides, block: TableBlock) -> None:
+    """A table under its title, its notes (footnotes, note, source) under it, on every slide
+    the table takes; a table that fits below what the slide holds goes there."""
     slides.flush_text()
+    deck = slides.deck
     notes = table_notes(block)
-    # the notes go on every slide of the table, under it: the room they take is measured first
+    inner = slides.width_pt - 14
     measure = TextMeasure(NOTE_PT)
-    notes_pt = sum(measure.lines(text, slides.width_pt - 14) for text in notes) * measure.cell_line_height() + 8 \
+    notes_pt = sum(measure.lines(text, inner) for text in notes) * measure.line_height() + 8 \
         if notes else 0.0
-    layout = table_layout(block, slides.deck.formatter, slides.width_pt, slides.height_pt - notes_pt)
-    heading = f"{slides.title} – {block.title}" if slides.several_tables else slides.title
+    caption_measure = TextMeasure(CAPTION_PT, bold=True)
+    caption_pt = caption_measure.lines(f"{block.title} (segue)", inner) * caption_measure.line_height() + 8
+    extras = notes_pt + caption_pt
+    layout = table_layout(block, deck.formatter, slides.width_pt, slides.height_pt - extras)
+    if len(layout.pages) > 1 and slides.room > extras:  # begin below what the slide holds already
+        sharing = table_layout(block, deck.formatter, slides.width_pt, slides.height_pt - extras,
+                               first_height=slides.room - extras)
+        if len(sharing.pages[0]) >= MIN_ROWS and len(sharing.pages[-1]) >= MIN_ROWS:
+            layout = sharing
+    layout.pages = [p for p in layout.pages if p]
     pages = len(layout.pages)
-    g = slides.deck.geometry
     for number, page in enumerate(layout.pages, start=1):
         description = f"Tabella «{block.title}»" + (f", parte {number} di {pages}" if pages > 1 else "")
-        slide = slides.new_slide(heading)
-        _add_table(slides.deck, slide, block, layout, page, description)
-        if notes:
-            _add_notes(slides.deck, slide, notes, g.top + g.body_height - to_emu(notes_pt), to_emu(notes_pt))
+        table_pt = layout.heights[0] + sum(layout.heights[i + 1] for i in page)
+        shows = f"tabella «{block.title}»" + (f", parte {number} di {pages}" if pages > 1 else "")
+        slide, top = slides.place(caption_pt + table_pt + notes_pt, shows)
+        _caption(deck, slide, block.title if number == 1 else f"{block.title} (segue)", top, to_emu(caption_pt))
+        shape = _add_table(deck, slide, block, layout, page, description, top + to_emu(caption_pt))
+        if notes:  # right under the table (its rows' heights rounded to EMU one by one)
+            _add_notes(deck, slide, notes, shape.top + shape.height, to_emu(notes_pt))
 
 
 def _kpi(slides: SectionSlides, block: KpiBlock) -> None:
     slides.flush_text()
-    _add_kpis(slides.deck, slides.new_slide(slides.title), block)
+    height = kpi_geometry(slides.deck, block)[3]
+    slide, top = slides.place(to_points(height), "dati chiave")
+    _add_kpis(slides.deck, slide, block, top)
+
+
+MIN_ROWS = 2  # rows of a table kept together on a slide
+CHART_SHARE = 0.55  # a chart goes below other things when this much of the body is left
 
 
 def _chart(slides: SectionSlides, block: ChartBlock) -> None:
     slides.flush_text()
     deck, g = slides.deck, slides.deck.geometry
-    add_native_chart(slides.new_slide(slides.title), block.spec, g.left, g.top, g.body_width, g.body_height,
+    height = slides.room if slides.room >= slides.height_pt * CHART_SHARE else slides.height_pt
+    slide, top = slides.place(height, f"grafico «{block.spec.title}»")
+    add_native_chart(slide, block.spec, g.left, top, g.body_width, to_emu(height),
                      deck.report.meta.theme.palette, FONT, label_colour=text_on, formatter=deck.formatter)
 
 

@@ -1,16 +1,21 @@
 """The slides of the report: the title slide, then per section a divider for chapters and the
 slides of its blocks (:mod:`.blocks`). Slides of a section sharing a title are numbered
-"(1/2)", "(2/2)"; a single one after its chapter's divider says "(segue)"."""
+"(1/2)", "(2/2)"; a single one after its chapter's divider is its "– introduzione"."""
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 
-from ...content.model import Section
+from ...content.model import Report, Section
+from ...load.files import UnsafeFile, checked_path
 from .blocks import SectionSlides
-from .state import CONTINUED, Deck, Titled, retitle
+from .contents import contents_slide
+from .notes import continued_notes, first_notes
+from .state import Deck, Titled, retitle
 from .template import rgb_color
+
+INTRODUCTION = "– introduzione"
 
 
 def _on_colour(deck: Deck, slide) -> None:
@@ -31,7 +36,10 @@ def _add_logo(deck: Deck, slide, project_root: Path | None) -> None:
     logo = deck.report.meta.theme.logo
     if not deck.styled or not logo or project_root is None:
         return
-    path = project_root / logo
+    try:  # checked at load; again here, as the deck opens it: a link, a FIFO or a folder would hang or leak
+        path = checked_path(project_root, project_root / logo, "style.logo")
+    except UnsafeFile:
+        return
     if path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"):
         return  # python-pptx embeds raster images only (an SVG logo stays in the PDFs)
     g = deck.geometry
@@ -49,6 +57,8 @@ def title_slide(deck: Deck, project_root: Path | None = None) -> None:
     slide = deck.prs.slides.add_slide(deck.layout("title"))
     deck.number += 1
     lines = [meta.administration]
+    if meta.subtitle:  # the cover's legal subtitle, as on the PDFs' covers
+        lines.append(meta.subtitle)
     if meta.approval_act:
         approved = f"Approvata con {meta.approval_act}"
         if meta.approval_date:
@@ -71,6 +81,18 @@ def title_slide(deck: Deck, project_root: Path | None = None) -> None:
                 deck.font(run, size, bold)
     _on_colour(deck, slide)
     _add_logo(deck, slide, project_root)
+    contents_slide(deck)  # the contents follow the title slide, as in the PDFs
+
+
+def has_divider(section: Section, report: Report) -> bool:
+    """A chapter opens with a divider: every section with subsections and, in a report whose
+    chapters have subsections (a long one), every top-level section with more than a text.
+    A short report of single-section chapters has none: a divider before each would double it.
+    The slide PDF's template says the same; of the other sections only their structure counts."""
+    if section.children:
+        return True
+    return section.level == 1 and any(b.kind != "text" for b in section.blocks) and \
+        any(chapter.children for chapter in report.sections)
 
 
 def _divider(deck: Deck, section: Section) -> str:
@@ -86,7 +108,8 @@ def _divider(deck: Deck, section: Section) -> str:
 
 def _number_titles(made: list[Titled], divider: str | None) -> None:
     """Slides of a section that share a title are numbered "(1/3)", "(2/3)"… in order; a
-    single slide after its chapter's divider is titled "… (segue)"."""
+    single slide after its chapter's divider is its introduction (never "(segue)" right after
+    the divider, and no two slides share a title)."""
     counts = Counter(entry.title for entry in made)
     seen: Counter = Counter()
     for entry in made:
@@ -94,19 +117,25 @@ def _number_titles(made: list[Titled], divider: str | None) -> None:
             seen[entry.title] += 1
             retitle(entry, f"{entry.title} ({seen[entry.title]}/{counts[entry.title]})")
         elif entry.title == divider:
-            retitle(entry, f"{entry.title} {CONTINUED}")
+            retitle(entry, f"{entry.title} {INTRODUCTION}")
 
 
 def section_slides(deck: Deck, section: Section) -> None:
     title = section.heading
-    divider = _divider(deck, section) if section.children else None
-    notes = "\n\n".join(p for b in section.blocks if b.kind == "text" for p in b.narrative.paragraphs)
-    slides = SectionSlides(deck, title, notes, several_tables=sum(b.kind == "table" for b in section.blocks) > 1)
+    divider = _divider(deck, section) if has_divider(section, deck.report) else None
+    slides = SectionSlides(deck, title)
     for block in section.blocks:
         slides.draw(block)
+    if section.note:  # the heading's footnote, after what the section shows
+        slides.text.append(("note", f"(*) {section.note}"))
     slides.flush_text()
     if not slides.made and not section.children:
         slides.new_slide(title)  # a section with nothing to show still has its slide
     _number_titles(slides.made, divider)
+    for index, entry in enumerate(slides.made):
+        shows = "; ".join(slides.shows[index]) if index < len(slides.shows) else ""
+        notes = first_notes(section, deck.formatter) if index == 0 else \
+            continued_notes(section, index + 1, len(slides.made), shows or "seguito della sezione")
+        deck.add_notes(entry.slide, notes)
     for child in section.children:
         section_slides(deck, child)
