@@ -19,13 +19,15 @@ build: $(VENV)/.installed
 	$(BIN)/reportgen build sample_data/relazione-2024 --out output
 	$(BIN)/reportgen build sample_data/abstract-2023 --out output
 	$(BIN)/reportgen build sample_data/nota-preliminare-2024 --out output
+	$(BIN)/reportgen build sample_data/schede-obiettivi-2024 --out output
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed  # both run; fails when either misses a budget
+bench: $(VENV)/.installed  # all run; fails when any misses a budget
 	$(BIN)/python benchmarks/bench_build.py; build=$$?; \
-	$(BIN)/python benchmarks/bench_load.py && exit $$build
+	$(BIN)/python benchmarks/bench_load.py; load=$$?; \
+	$(BIN)/python benchmarks/bench_batch.py && [ $$build -eq 0 ] && exit $$load
 
 clean:
 	rm -rf output $(VENV)

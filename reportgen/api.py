@@ -17,10 +17,10 @@ from pathlib import Path
 from .content.model import Report
 from .engine import EngineResult
 from .engine.checks import CheckResult
-from .errors import ErrorCollector, InputError, NotReady
+from .errors import ErrorCollector, InputError, InputErrors, Location, NotReady
 from .load import LoadedProject
 from .load.blocks import check_outputs
-from .load.config import FORMATS, PDF_PROFILES
+from .load.config import FORMATS, PDF_PROFILES, load_project_config
 from .output import write_all
 from .progress import Progress, as_progress
 from .project import compile_project
@@ -92,6 +92,13 @@ def read_page_map(out: Path, name: str) -> dict[str, dict]:
     return valid
 
 
+def _repeats(root: Path) -> bool:
+    try:  # its problems are reported with the project's others, in one pass, by the build itself
+        return load_project_config(root, ErrorCollector()).repeat is not None
+    except InputErrors:
+        return False
+
+
 def build(project: str | Path, out: str | Path = "output", formats: str | Iterable[str] | None = None,
           section: str | None = None, progress: Progress | Callable[[str], None] | None = None,
           jobs: int | None = None, cache: bool = True, strict: bool = False,
@@ -115,6 +122,9 @@ def build(project: str | Path, out: str | Path = "output", formats: str | Iterab
         raise InputError(f"unknown PDF profile '{pdf_profile}'; use {', '.join(PDF_PROFILES)}")
     progress = as_progress(progress)
     root, out = Path(project).resolve(), Path(out)
+    if _repeats(root):  # one document per unit: a tool on top of this build makes them
+        raise InputError("report.yaml repeats per unit (repeat:): build it with reportgen.batch.build_batch, "
+                         "as 'reportgen build' does", Location("report.yaml"))
     options = {"formats": formats if formats is None or isinstance(formats, str) else ",".join(formats),
                "section": section, "strict": strict, "pdf_profile": pdf_profile}
     page_maps = tuple(sorted((out / STATE_FOLDER).glob("*.pages.json"))) if section else ()

@@ -114,10 +114,16 @@ def main(lang: str) -> None:
               help="standard: tagged PDF/UA-1. archival: PDF/A-3u and PDF/UA-1 in one file, every table "
                    "attached as CSV. Default: pdf.profile of report.yaml (standard).")
 @click.option("--strict", is_flag=True,
-              help="Refuse to build when 'reportgen check' has findings (for the published version).")
+              help="Refuse to build when 'reportgen check' has findings (for the published version). "
+                   "A project with repeat: writes no card unless every card is made.")
+@click.option("--only", metavar="ID[,ID…]", help="A project with repeat: build these units' cards only.")
+@click.option("--cluster", metavar="tcp://HOST:8786", envvar="REPORTGEN_CLUSTER",
+              help="A project with repeat: make the cards on this Dask scheduler's workers (needs "
+                   "reportgen[cluster]) instead of local processes. Default: $REPORTGEN_CLUSTER.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the paths written, warnings and errors.")
 def build(project: Path, out: Path, formats: str | None, section: str | None, jobs: int | None, cache: bool,
-          pdf_profile: str | None, strict: bool, quiet: bool) -> None:
+          pdf_profile: str | None, strict: bool, quiet: bool, only: str | None = None,
+          cluster: str | None = None) -> None:
     """Validate PROJECT, compute its figures and write the report.
 
     Every problem in the project (configuration, tables, narrative) is reported at once
@@ -127,9 +133,23 @@ def build(project: Path, out: Path, formats: str | None, section: str | None, jo
 
     Sections are laid out in parallel and cached: after editing one section's text, only
     that section (and the contents, whose page numbers may move) is laid out again.
+
+    A project whose report.yaml says repeat: gets one card per unit (OUT/NAME/UNIT.pdf, …),
+    OUT/NAME/index.csv and OUT/NAME.pdf with every card. A unit's bad data fails its card only:
+    the others are written and the command exits 1 naming the failed units; with --strict
+    nothing is written unless every card is made.
     """
     from .api import build as run_build
+    from .batch import is_repeated
     from .console import progress_for
+
+    if _run(lambda: is_repeated(project)):
+        if section:
+            _fail_input([InputError("--section: a project with repeat: is built unit by unit (--only)")])
+        _build_batch(project, out, formats, jobs, cache, pdf_profile, strict, quiet, only, cluster)
+        return
+    if only or cluster:
+        _fail_input([InputError("--only and --cluster are for a project with repeat: in report.yaml")])
 
     with progress_for(quiet, _words) as progress:
         result = _run(lambda: run_build(project, out=out, formats=formats, section=section, progress=progress,
@@ -144,6 +164,37 @@ def build(project: Path, out: Path, formats: str | None, section: str | None, jo
         _say(warning, err=True, kind="warning")
     for path in result.outputs:
         click.echo(str(path))
+
+
+def _build_batch(project: Path, out: Path, formats: str | None, jobs: int | None, cache: bool,
+                 pdf_profile: str | None, strict: bool, quiet: bool, only: str | None, cluster: str | None) -> None:
+    from .batch import build_batch
+    from .console import progress_for
+
+    def batch():
+        try:
+            return build_batch(project, out, formats, only, jobs, cache, strict, pdf_profile, cluster, progress)
+        except KeyboardInterrupt:
+            click.echo("interrupted: the cards written so far are complete (no partial file); build again "
+                       "to make the others.", err=True)
+            sys.exit(130)
+
+    with progress_for(quiet) as progress:
+        result = _run(batch)
+    if not quiet:
+        rate = f" in {result.seconds:.1f} s ({len(result.made) / result.seconds:.2f}/s)" if result.made else ""
+        click.echo(f"{len(result.made)} card(s) made{rate}, {len(result.reused)} unchanged, "
+                   f"{len(result.failed)} failed.", err=True)
+    for note in result.notes:
+        click.echo(f"warning: {note}", err=True)
+    for path in result.outputs:
+        click.echo(str(path))
+    if result.failed:
+        for why in result.failed.values():
+            click.echo(f"error: {why}", err=True)
+        written = "nothing was written (--strict)" if strict else "the other cards were written"
+        click.echo(f"{len(result.failed)} card(s) failed: {', '.join(result.failed)}; {written}.", err=True)
+        sys.exit(1)
 
 
 def _run(action):

@@ -14,10 +14,20 @@ class Bars:
 
     def __init__(self, words: Callable[[str], str] = str) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
-        self.bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                             TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+        # pieces per second and time left: a batch of hundreds of cards says when it will end
+        rate = TextColumn("{task.fields[rate]}")
+        self.bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), rate,
+                             TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+                             transient=False)
         self.tasks: dict[str, int] = {}
         self.open: list[str] = []  # stages without a count, finished by the next stage
         self.words = words
@@ -36,11 +46,14 @@ class Bars:
             self.done(previous)
         self.open = [] if total else [name]
         if name not in self.tasks:
-            self.tasks[name] = self.bars.add_task(self.words(name), total=total or 1)
+            self.tasks[name] = self.bars.add_task(self.words(name), total=total or 1, rate="")
 
     def advance(self, name: str, amount: int = 1) -> None:
         if name in self.tasks:
-            self.bars.advance(self.tasks[name], amount)
+            task = self.tasks[name]
+            self.bars.advance(task, amount)
+            speed = self.bars.tasks[task].speed
+            self.bars.update(task, rate=f"{speed:.2f}/s" if speed else "")
 
     def done(self, name: str) -> None:
         if name in self.tasks:

@@ -260,6 +260,11 @@ _EXACT: dict[str, str] = {
 }
 
 CATALOGUE: tuple[tuple[str, str], ...] = (
+    ("report.yaml repeats per unit (repeat:): build it with reportgen.batch.build_batch, as 'reportgen build' does",
+     "report.yaml si ripete per unità (repeat:): si costruisce con reportgen.batch.build_batch, come fa "
+     "'reportgen build'"),
+    ("expected a mapping of column → value", "attesa una mappa colonna → valore"),
+    ("banner_when needs the banner to print", "banner_when richiede il banner da stampare"),
     ("'{name}' is not an integer column of the table", "'{name}' non è una colonna di numeri interi della tabella"),
     ("'{column}': weighted_mean expects the name of the weight column",
      "'{column}': weighted_mean vuole il nome della colonna dei pesi"),

@@ -50,6 +50,15 @@ def compile_project(project: str | Path, section: str | None = None, *, content:
     root = Path(project).resolve()
     progress.stage("Reading and validating the project")
     loaded = load_project(root, section)
+    return compile_loaded(root, loaded, section, content=content, progress=progress, before_content=before_content)
+
+
+def compile_loaded(root: Path, loaded: LoadedProject, section: str | None = None, *, content: bool = True,
+                   progress: Progress | Callable[[str], None] | None = None,
+                   before_content: Callable[[LoadedProject, EngineResult], None] | None = None) -> CompiledProject:
+    """:func:`compile_project` from a project already read: one unit's view of a repeated
+    project (reportgen.batch) is a LoadedProject narrowed to that unit's rows."""
+    progress = as_progress(progress)
     progress.stage("Computing the figures")
     result = compute(loaded)
     if before_content is not None:

@@ -59,7 +59,7 @@ def build_report(loaded: LoadedProject, result: EngineResult, only: str | None =
     keeps its number from the full report. Raises InputErrors for narrative problems."""
     config = loaded.config
     errors = ErrorCollector()
-    narratives = NarrativeRenderer(result, formatter_for(config), config.root)
+    narratives = NarrativeRenderer(result, formatter_for(config), config.root, config.unit)
     numbers = section_numbers(config)
     chosen = config.sections if only is None else [config.section(only)]
     sections = [_section(section, numbers, loaded, result, narratives, errors) for section in chosen]

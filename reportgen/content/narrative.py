@@ -221,10 +221,13 @@ class RenderedNarrative:
 class NarrativeRenderer:
     """Renders narrative files against one engine result, in one locale style."""
 
-    def __init__(self, result: EngineResult, formatter: Formatter, root: Path | None = None):
+    def __init__(self, result: EngineResult, formatter: Formatter, root: Path | None = None,
+                 unit: dict[str, str] | None = None):
         self.formatter = formatter
         self.root = root
         self.context = {tid: TableView(table) for tid, table in result.tables.items()}
+        if unit is not None:  # one document of a repeated project: {{ unit.nome }} (reportgen.batch)
+            self.context["unit"] = dict(unit)
         self.markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         self.markdown.enable("table")
         # A published report is read offline and must not lead readers elsewhere through text

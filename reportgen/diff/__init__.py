@@ -19,6 +19,7 @@ from pathlib import Path
 from ..content.model import Report, TextBlock
 from ..errors import InputError
 from ..load import LoadedProject
+from ..load.config import load_project_config
 from ..project import compile_project
 from .figures import FigureChange, RowChange, compare_figures
 from .text import TextChange, word_hunks
@@ -170,6 +171,10 @@ def diff_projects(old_root: Path | str, new_root: Path | str, pages: bool = True
     """Compare two drafts (project folders). ``section`` limits the pages layer to one section."""
     note = progress or (lambda stage: None)
     old_root, new_root = Path(old_root).resolve(), Path(new_root).resolve()
+    if load_project_config(new_root).repeat is not None:  # one card per unit: compared card by card
+        from ..batch.diff import diff_units
+
+        return diff_units(old_root, new_root, names or (str(old_root), str(new_root)), progress)
     note("Reading and computing the old draft")
     old = compile_project(old_root)
     note("Reading and computing the new draft")

@@ -8,6 +8,7 @@ found (configuration, schemas, data cells, missing narrative files) in one pass.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from .blocks import check_references
 from .config import ProjectConfig, TextBlockConfig, load_project_config
 from .files import MAX_YAML_BYTES, check_input, read_project_text
 from .keys import SCHEMA_SUFFIX
-from .readers import read_table_file
+from .readers import RawTable, read_table_file
 from .schema import TableSchema, parse_table_schema
 from .tables import InputTable, validate_table
 
@@ -73,9 +74,12 @@ def _check_references(config: ProjectConfig, schemas: dict[str, TableSchema],
     check_references(config, schemas, narratives, errors, frozenset(unreadable))
 
 
-def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
+def load_project(root: Path | str, section: str | None = None,
+                 rows: Callable[[TableSchema, RawTable], RawTable] | None = None) -> LoadedProject:
     """Read a report project: configuration, every table, every narrative file. ``section``,
-    when given, must name a section of the report (checked with everything else)."""
+    when given, must name a section of the report (checked with everything else). ``rows``
+    chooses the rows of each data file that are validated and kept (a repeated project keeps
+    one unit's: reportgen.batch)."""
     root = Path(root).resolve()
     errors = ErrorCollector()
     config = load_project_config(root, errors)
@@ -112,10 +116,12 @@ def load_project(root: Path | str, section: str | None = None) -> LoadedProject:
         raw = read_table_file(path, display, schema.sheet, errors, schema.header_rows, root)
         if raw is None:
             continue
+        if rows is not None:
+            raw = rows(schema, raw)
         if raw.hidden_rows:
             notes.append(f"{raw.location()}: {raw.hidden_rows} hidden row(s) left out")
         with bulk_allocation():
-            table = validate_table(raw, schema, config.decimal_mark, errors)
+            table = validate_table(raw, schema, config.decimal_mark, errors, empty_ok=rows is not None)
         if table is not None:
             tables[schema.id] = table
     narratives: dict[str, Narrative] = {}

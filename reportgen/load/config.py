@@ -99,6 +99,18 @@ class Theme:
 
 
 @dataclass(frozen=True, slots=True)
+class Repeat:
+    """``repeat:``: the document is built once per row of ``table`` (see reportgen.batch)."""
+
+    table: str
+    id: str = K.REPEAT.default("id")
+    title: str = K.REPEAT.default("title")
+    column: str = K.REPEAT.default("column")
+    banner_when: tuple[tuple[str, str], ...] = ()
+    banner: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SectionConfig:
     id: str
     title: str
@@ -141,6 +153,10 @@ class ProjectConfig:
     numbering: tuple[str, ...] = K.STYLE.default("numbering")  # style.numbering: a style per level of sections
     protocol: str | None = None  # the document's protocol number
     missing: str = K.STYLE.default("missing")  # what a figure without a value prints (style.missing)
+    repeat: Repeat | None = None  # one document per unit (repeat:)
+    # the unit one document of a repeated project is about: column → printed text ({{ unit.nome }});
+    # set by reportgen.batch, never read from report.yaml
+    unit: dict[str, str] | None = None
 
     def walk(self):
         for section in self.sections:
@@ -301,6 +317,28 @@ def _choice(spec: Spec, key: str, keys: K.Group, message: str | None = None) -> 
     return value
 
 
+def _parse_repeat(spec: Spec) -> Repeat | None:  # spec: the repeat: mapping, present
+    table = spec.line("table")
+    names = {key: spec.line(key, K.REPEAT.default(key)) for key in ("id", "title", "column")}
+    when = spec.raw("banner_when") or {}
+    if not isinstance(when, dict) or not all(isinstance(v, str | int | bool) for v in when.values()):
+        spec.error("expected a mapping of column → value", "banner_when")
+        when = {}
+    banner = spec.line("banner", K.REPEAT.default("banner"))
+    if when and banner is None:
+        spec.error("banner_when needs the banner to print", "banner")
+    spec.reject_unknown(K.REPEAT.names)
+    if not isinstance(table, str) or not all(isinstance(v, str) for v in names.values()):
+        return None  # reported by line()
+    # YAML reads `si`/`no` as text but `yes`/`true` as booleans: compared as the cell's text
+    pairs = tuple(sorted((str(k), _yaml_text(v)) for k, v in when.items()))
+    return Repeat(table, names["id"], names["title"], names["column"], pairs, banner)
+
+
+def _yaml_text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
 def load_project_config(root: Path, errors: ErrorCollector | None = None) -> ProjectConfig:
     """Read and validate ``report.yaml``; raises :class:`InputErrors` listing every problem."""
     own = errors is None
@@ -351,6 +389,7 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
     pdf_profile = _choice(pdf_spec, "profile", K.PDF)
     pdf_spec.reject_unknown(K.PDF.names)
     outputs = spec.names("outputs", K.REPORT.default("outputs"))
+    repeat = _parse_repeat(spec.child("repeat")) if spec.raw("repeat") is not None else None
     for fmt in outputs:
         if fmt not in FORMATS:
             spec.error(f"unknown output '{fmt}'; use {', '.join(FORMATS)}", "outputs")
@@ -390,6 +429,7 @@ def load_project_config(root: Path, errors: ErrorCollector | None = None) -> Pro
         numbering=tuple(numbering) or K.STYLE.default("numbering"),
         protocol=spec.line("protocol", K.REPORT.default("protocol")),
         missing=missing,
+        repeat=repeat,
     )
     spec.reject_unknown(K.REPORT.names)
     check_outputs(config, config.outputs, errors)

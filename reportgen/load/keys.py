@@ -122,6 +122,8 @@ REPORT = _group(
         example="{profile: archival}"),
     Key("open_data", "mapping", "the open data export (see `open_data`)", None,
         example="{license: CC-BY-4.0}"),
+    Key("repeat", "mapping", "one document per row of a table of units, each built from that unit's rows "
+        "(see `repeat`)", None, "{table: units, id: id, title: nome, column: unit}"),
     Key("dfp", "mapping", "DFP part → the ids of the sections covering it, or `{not_applicable: REASON}`; "
         f"parts: {_one_of(DFP_PARTS)}", None, "{bilancio-genere: {not_applicable: …}}"),
     Key("sections", "list", "the sections, in order (see `sections[]`); at least one", REQUIRED,
@@ -180,6 +182,20 @@ PDF = _group(
     "pdf", "the A4 PDF",
     Key("profile", "choice", "tagged PDF/UA-1 (`standard`), or PDF/A-3u and PDF/UA-1 with every table attached "
         "as CSV (`archival`); `--pdf-profile` overrides it", "standard", "archival", choices=PDF_PROFILES),
+)
+
+REPEAT = _group(
+    "repeat", "one document per unit (`reportgen build` writes OUT/NAME/UNIT.pdf, `index.csv` and one combined PDF): "
+    "every table with the `column` keeps only the unit's rows before anything is computed, the others are "
+    "shared; titles and narratives name the unit as `{{ unit.COLUMN }}`",
+    Key("table", "name", "the table listing the units, one row each", REQUIRED, "units"),
+    Key("id", "name", "its column of unit ids (file names, `--only`)", "id", "id"),
+    Key("title", "name", "its column naming the unit (bookmarks of the combined PDF, the index)", "nome", "nome"),
+    Key("column", "name", "the column, in the other tables, holding the unit id of each row", "unit", "unit"),
+    Key("banner_when", "mapping", "column → value of the units table: a unit whose row has them all gets the "
+        "`banner`", None, "{sintetico: si}"),
+    Key("banner", "line", "printed at the top of the first section of those units' documents", None,
+        '"Dati sintetici"'),
 )
 
 OPEN_DATA = _group(
@@ -419,5 +435,5 @@ CHECK = _group(
     file="data/ID.schema.yaml",
 )
 
-REPORT_GROUPS = (REPORT, APPROVAL, VALIDATION, STYLE, COLORS, DATA, PDF, OPEN_DATA, LICENSE, DFP_PART, SECTION)
+REPORT_GROUPS = (REPORT, APPROVAL, VALIDATION, STYLE, COLORS, DATA, PDF, REPEAT, OPEN_DATA, LICENSE, DFP_PART, SECTION)
 SCHEMA_GROUPS = (SCHEMA, COLUMN, NOTE, SOURCE, DISPLAY, DERIVATION, LEVEL, CHECK)

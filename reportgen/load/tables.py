@@ -138,7 +138,9 @@ def _cell_parser(column: ColumnSpec, decimal_mark: str):
     return lambda raw, fmt: _parse_value(raw, column, fmt, decimal_mark)
 
 
-def validate_table(raw: RawTable, schema: TableSchema, decimal_mark: str, errors: ErrorCollector) -> InputTable | None:
+def validate_table(raw: RawTable, schema: TableSchema, decimal_mark: str, errors: ErrorCollector,
+                   empty_ok: bool = False) -> InputTable | None:
+    """``empty_ok``: a table without rows is valid (one unit's rows of a repeated project)."""
     before = len(errors.errors)
     if len(raw.rows) > MAX_ROWS:
         errors.add(f"has {len(raw.rows)} rows; the limit is {MAX_ROWS}", raw.location())
@@ -146,7 +148,7 @@ def validate_table(raw: RawTable, schema: TableSchema, decimal_mark: str, errors
     matched = _match_columns(raw, schema, errors)
     if len(errors.errors) > before:
         return None
-    if not raw.rows:
+    if not raw.rows and not empty_ok:
         errors.add("has a header but no data rows", raw.location())
         return None
     rows: list[InputRow] = []

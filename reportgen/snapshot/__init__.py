@@ -9,6 +9,7 @@ not as a cascade of mismatches. Page numbers, which legitimately shift, are mask
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import html
 import io
@@ -68,7 +69,10 @@ def render_pages(project: Path, dpi: int, formats: tuple[str, ...], section: str
                  progress=None) -> dict[str, list[PageImage]]:
     """Build the PDFs into a temporary folder and rasterize their pages."""
     from ..api import build
+    from ..batch import is_repeated
 
+    if is_repeated(project):
+        return _render_cards(project, dpi, formats, progress)
     pages: dict[str, list[PageImage]] = {}
     with tempfile.TemporaryDirectory(prefix="reportgen-snapshot-") as tmp:
         result = build(project, out=tmp, formats=formats, section=section, progress=progress)
@@ -78,6 +82,26 @@ def render_pages(project: Path, dpi: int, formats: tuple[str, ...], section: str
             if progress:
                 progress(f"Rasterizing the {output} pages at {dpi} dpi")
             pages[output] = rasterize(path, dpi, ids)
+    return pages
+
+
+def _render_cards(project: Path, dpi: int, formats: tuple[str, ...], progress=None) -> dict[str, list[PageImage]]:
+    """A repeated project: every unit's card, each page keyed ``<unit>/<section>#<n>``, so that a
+    change is named by its unit and a unit added or removed is new or removed pages only."""
+    from ..api import SUFFIXES
+    from ..batch import build_batch
+
+    pages: dict[str, list[PageImage]] = {output: [] for output in formats}
+    with tempfile.TemporaryDirectory(prefix="reportgen-snapshot-") as tmp:
+        result = build_batch(project, Path(tmp), formats, cache=False, progress=progress)
+        if result.failed:
+            raise InputError(f"cards not made: {'; '.join(result.failed.values())}")
+        folder = Path(tmp) / next(p.parent.name for p in result.outputs if p.name == "index.csv")
+        for unit in sorted(result.made):
+            for output in formats:
+                for page in rasterize(folder / f"{unit}{SUFFIXES[output]}", dpi):
+                    pages[output].append(dataclasses.replace(page, key=f"{unit}/{page.key}",
+                                                             section=f"{unit}/{page.section}"))
     return pages
 
 

@@ -25,7 +25,7 @@ RANKS = {
     "render": 6,
     **dict.fromkeys(("pipeline", "cache", "digest", "uptodate"), 7),
     "api": 8,
-    **dict.fromkeys(("diff", "snapshot", "preview", "export", "authoring", "proof"), 9),
+    **dict.fromkeys(("diff", "snapshot", "preview", "export", "authoring", "proof", "batch"), 9),
     **dict.fromkeys(("cli", "__main__"), 10),
 }
 

@@ -62,33 +62,41 @@ def test_errors_name_file_and_line(renderer, source, message):
     assert str(info.value).startswith(message)
 
 
-def test_arithmetic_on_figures_in_the_narrative(tmp_path):
-    """{{ a + 43 }}, {{ 100 - quota | pct }}: the filter applies first in Jinja, the arithmetic
-    goes on under the format; the unit (percentage points) and the rounding are kept."""
+ONE_TEXT_REPORT = """\
+    administration: Ente
+    year: 2024
+    title: Relazione
+    sections:
+      - {id: s, title: S, blocks: [{text: text/s.md}]}
+"""
+
+QUOTE_SCHEMA = """\
+    title: Quote
+    key: id
+    columns:
+      id: {type: text, required: true}
+      n: {type: integer}
+      importo: {type: euro}
+      quota: {type: percent}
+"""
+
+
+def _compiled_text(tmp_path, text: str):
+    """A one-section project whose narrative is ``text``, over a table ``q`` with one row ``top``."""
     from reportgen.project import compile_project
     from tests.conftest import write_project
 
-    report = """\
-        administration: Ente
-        year: 2024
-        title: Relazione
-        sections:
-          - {id: s, title: S, blocks: [{text: text/s.md}]}
-    """
-    schema = """\
-        title: Quote
-        key: id
-        columns:
-          id: {type: text, required: true}
-          n: {type: integer}
-          quota: {type: percent}
-    """
-    csv = "id;n;quota\ntop;157;12,5\n"
+    return compile_project(write_project(tmp_path / "p", ONE_TEXT_REPORT, {
+        "data/q.schema.yaml": QUOTE_SCHEMA, "data/q.csv": "id;n;importo;quota\ntop;157;100;12,5\n",
+        "text/s.md": text}))
+
+
+def test_arithmetic_on_figures_in_the_narrative(tmp_path):
+    """{{ a + 43 }}, {{ 100 - quota | pct }}: the filter applies first in Jinja, the arithmetic
+    goes on under the format; the unit (percentage points) and the rounding are kept."""
     text = ("Schede: {{ q.top.n + 43 }}. Resto: {{ 100 - q.top.quota | pct }}. "
             "Doppio: {{ (q.top.quota * 2) | pct(1) }}. Somma: {{ q.top.n + q.top.n }}.\n")
-    compiled = compile_project(write_project(tmp_path / "p", report, {
-        "data/q.schema.yaml": schema, "data/q.csv": csv, "text/s.md": text}))
-    narrative = compiled.report.sections[0].blocks[0].narrative.text
+    narrative = _compiled_text(tmp_path, text).report.sections[0].blocks[0].narrative.text
     assert "Schede: 200." in narrative
     assert "Resto: 87,50\u00a0%." in narrative
     assert "Doppio: 25,0\u00a0%" in narrative
@@ -96,29 +104,8 @@ def test_arithmetic_on_figures_in_the_narrative(tmp_path):
 
 
 def test_arithmetic_on_different_units_is_an_error_naming_the_file(tmp_path):
-    import pytest
-
     from reportgen.errors import InputErrors
-    from reportgen.project import compile_project
-    from tests.conftest import write_project
 
-    report = """\
-        administration: Ente
-        year: 2024
-        title: Relazione
-        sections:
-          - {id: s, title: S, blocks: [{text: text/s.md}]}
-    """
-    schema = """\
-        title: Quote
-        key: id
-        columns:
-          id: {type: text, required: true}
-          importo: {type: euro}
-          quota: {type: percent}
-    """
     with pytest.raises(InputErrors) as caught:
-        compile_project(write_project(tmp_path / "p", report, {
-            "data/q.schema.yaml": schema, "data/q.csv": "id;importo;quota\ntop;100;5\n",
-            "text/s.md": "{{ q.top.importo + q.top.quota }}\n"}))
+        _compiled_text(tmp_path, "{{ q.top.importo + q.top.quota }}\n")
     assert "text/s.md" in str(caught.value) and "cannot add euro and percent figures" in str(caught.value)
