@@ -85,7 +85,7 @@ class PieceKeys:
         if not hasattr(self, "_deck_wide"):
             report = self.report
             theme = report.meta.theme
-            files = [self.root / name for name in (theme.logo, theme.pptx_template) if name]
+            files = [self.root / name for name in (theme.logo, theme.emblem, theme.pptx_template) if name]
             self._deck_wide = [report.meta, report.partial, self.formatter,
                                [file_digest(p) for p in files if p.is_file()], bundled_digest()]
         return self._deck_wide
@@ -94,9 +94,18 @@ class PieceKeys:
         return digest("deck", self._deck_inputs(), [self.section(s) for s in self.report.sections])
 
     def deck_part(self, section: Section | None) -> str:
-        """A part of the deck: the title slide (None) or a top-level section's slides, which
-        do not depend on where the section stands (the assembly numbers them)."""
-        return digest("deck_part", self._deck_inputs(), self.section(section) if section is not None else None)
+        """A part of the deck: the title slide (None) or a top-level section's slides.
+
+        The title part holds the contents slide too, which lists every chapter's heading (no
+        slide numbers): they are in its key. A section's slides do not depend on where it
+        stands (the assembly numbers them, and makes titles unique across the deck), but
+        whether it opens with a divider depends on whether any chapter has subsections
+        (render.deck.slides.has_divider): that is in its key."""
+        report = self.report
+        if section is None:
+            return digest("deck_part", self._deck_inputs(), "title", [s.heading for s in report.sections])
+        return digest("deck_part", self._deck_inputs(), self.section(section),
+                      any(chapter.children for chapter in report.sections))
 
     def chart(self, spec: ChartSpec, style: ChartStyle) -> str:
         return digest("chart", spec, style, bundled_digest())  # the fonts the labels are set in

@@ -25,6 +25,7 @@ from ...content.model import Report
 from ...formatting import Formatter
 from . import fastxml
 from .accessibility import make_accessible
+from .fonts import embed_fonts
 from .package import FIXED_TIME, document_moment, fixed_core_properties, normalize_zip, write_package
 from .slides import section_slides, title_slide
 from .state import CONTINUED, Deck
@@ -94,6 +95,7 @@ def render_part(report: Report, formatter: Formatter, root, which: int) -> bytes
     deck = _fresh_deck(report, formatter, root)
     package = deck.prs.part.package
     before = {str(p.partname) for p in package.iter_parts()}
+    rels_before = set(deck.prs.part.rels)
     deck.number = _SlideMark(0)
     with fastxml.indexed_partnames(package):
         if which == TITLE:
@@ -118,22 +120,37 @@ def render_part(report: Report, formatter: Formatter, root, which: int) -> bytes
         blobs[name] = blob
         entries.append({"name": name, "type": part.content_type, "rels": _rels(part)})
     slides = [str(slide.part.partname) for slide in deck.prs.slides]
-    notes = [slide.part.has_notes_slide for slide in deck.prs.slides]
-    return _pack({"parts": entries, "slides": slides, "notes": notes, "titles": titles, "count": deck.number},
-                 blobs)
+    return _pack({"parts": entries, "slides": slides, "master": _master_after(deck.prs.part, rels_before),
+                  "titles": titles, "count": deck.number}, blobs)
+
+
+def _master_after(presentation, rels_before: set[str]) -> int | None:
+    """How many of the part's slides were made before python-pptx made the notes master (with
+    the part's first notes slide: a section's notes come once its slides are drawn), None if
+    the part made none. The relationships are kept in the order made."""
+    made = 0
+    for rid, rel in presentation.rels.items():
+        if rid in rels_before:
+            continue
+        if rel.reltype == _RT_NOTES_MASTER:
+            return made
+        made += rel.reltype == _RT_SLIDE
+    return None
 
 
 def _frame(report: Report, formatter: Formatter, root, notes: bool):
     """The template as the whole deck has it (properties, language, the notes master if any
-    slide has notes): the package the parts go into."""
+    slide has notes): the package the parts go into, and whether the template brings its own
+    notes master (then it stays where the template has it)."""
     deck = _fresh_deck(report, formatter, root)
+    own_master = any(rel.reltype == _RT_NOTES_MASTER for rel in deck.prs.part.rels.values())
     if notes:
         deck.prs.part.notes_master_part  # noqa: B018 - made on first use, as a first notes slide does
     _finish(deck, report)
     package = deck.prs.part.package
     buffer = io.BytesIO()
     deck.prs.save(buffer)
-    return deck.prs.part, list(package.iter_parts()), normalize_zip(buffer.getvalue(), document_moment(report))
+    return deck, own_master, list(package.iter_parts()), normalize_zip(buffer.getvalue(), document_moment(report))
 
 
 def _next_rid(used: set[str]) -> str:
@@ -188,8 +205,9 @@ def assemble(report: Report, formatter: Formatter, root, parts: list[bytes]) -> 
     from pptx.oxml import parse_xml
 
     unpacked = [_unpack(data) for data in parts]
-    notes = any(any(m["notes"]) for m, _ in unpacked)
-    presentation, frame_parts, frame_zip = _frame(report, formatter, root, notes)
+    notes = any(m["master"] is not None for m, _ in unpacked)
+    frame, own_master, frame_parts, frame_zip = _frame(report, formatter, root, notes)
+    presentation = frame.prs.part
     with zipfile.ZipFile(io.BytesIO(frame_zip)) as source:
         entries = {name: source.read(name) for name in source.namelist()}
 
@@ -226,22 +244,24 @@ def assemble(report: Report, formatter: Formatter, root, parts: list[bytes]) -> 
 
     # the presentation's relationships and slide list, slide by slide as python-pptx adds them
     rels = {rel.rId: [rel.reltype, rel.target_ref, rel.is_external] for rel in presentation.rels.values()
-            if rel.reltype != _RT_NOTES_MASTER}
+            if rel.reltype != _RT_NOTES_MASTER or own_master}
     master = next((rel for rel in presentation.rels.values() if rel.reltype == _RT_NOTES_MASTER), None)
     prs = parse_xml(entries["ppt/presentation.xml"])
     slide_list = prs.get_or_add_sldIdLst()
     for element in list(slide_list):
         slide_list.remove(element)
-    number, master_added, slide_titles, slide_names = 0, False, [], []
+    number, master_added, slide_titles, slide_names = 0, own_master, [], []
     types = [(str(p.partname), p.content_type) for p in frame_parts]
     for (manifest, blobs), names in zip(unpacked, renamed):
-        for slide, has_notes in zip(manifest["slides"], manifest["notes"]):
+        for made, slide in enumerate([*manifest["slides"], None]):
+            if made == manifest["master"] and not master_added:  # where the whole deck makes it
+                master_added = True
+                rels[_next_rid(set(rels))] = [_RT_NOTES_MASTER, master.target_ref, False]
+            if slide is None:
+                continue
             rid = _next_rid(set(rels))
             rels[rid] = [_RT_SLIDE, PackURI(names[slide]).relative_ref("/ppt"), False]
             slide_list.add_sldId(rid)
-            if has_notes and not master_added:
-                master_added = True
-                rels[_next_rid(set(rels))] = [_RT_NOTES_MASTER, master.target_ref, False]
             slide_names.append(names[slide])
         slide_titles += manifest["titles"]
         for entry in manifest["parts"]:
@@ -264,6 +284,8 @@ def assemble(report: Report, formatter: Formatter, root, parts: list[bytes]) -> 
     for slide, title in zip(slide_names, _unique(slide_titles)):
         if title is not None:
             entries[slide.lstrip("/")] = _retitle(entries[slide.lstrip("/")], title)
+    if frame.styled:  # after every slide, as the whole deck embeds them: the same names and rIds
+        embed_fonts(_Presentation(prs, rels, entries, types))
 
     xml = CT_Relationships.new()
     for rid in sorted(rels, key=lambda rid: (int(rid[3:]), rid)):  # in numerical order, as python-pptx
@@ -279,6 +301,30 @@ def assemble(report: Report, formatter: Formatter, root, parts: list[bytes]) -> 
 class _Typed:
     def __init__(self, partname, content_type: str):
         self.partname, self.content_type = partname, content_type
+
+
+class _Presentation:
+    """What :func:`.fonts.embed_fonts` uses of a python-pptx presentation (``prs.part``, its
+    package's ``next_partname``, ``relate_to``, ``_element``), over the package being assembled."""
+
+    def __init__(self, element, rels: dict, entries: dict[str, bytes], types: list):
+        self._element, self.rels, self.entries, self.types = element, rels, entries, types
+        self.part = self.package = self
+
+    def next_partname(self, template: str):
+        from pptx.opc.packuri import PackURI
+
+        prefix = template[: (template % 42).find("42")]
+        names = {f"/{name}" for name in self.entries if f"/{name}".startswith(prefix)}
+        # python-pptx's rule: the highest free number up to count + 1
+        return PackURI(next(template % n for n in range(len(names) + 1, 0, -1) if template % n not in names))
+
+    def relate_to(self, part, reltype: str) -> str:
+        rid = _next_rid(set(self.rels))
+        self.rels[rid] = [reltype, part.partname.relative_ref("/ppt"), False]
+        self.entries[part.partname.lstrip("/")] = part.blob
+        self.types.append((str(part.partname), part.content_type))
+        return rid
 
 
 def render_pptx_parts(report: Report, formatter: Formatter, root=None) -> bytes:
