@@ -18,6 +18,7 @@ import io
 import json
 import re
 import zipfile
+from functools import lru_cache
 
 from lxml import etree
 
@@ -26,7 +27,7 @@ from ...formatting import Formatter
 from . import fastxml
 from .accessibility import make_accessible
 from .fonts import embed_fonts
-from .package import FIXED_TIME, document_moment, fixed_core_properties, normalize_zip, write_package
+from .package import FIXED_TIME, document_moment, fixed_core_properties, normalize_zip, normalized_entry, write_package
 from .slides import section_slides, title_slide
 from .state import CONTINUED, Deck
 from .template import Geometry, corporate_template, default_template, find_layout
@@ -40,6 +41,7 @@ _RT_SLIDE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _RT_NOTES_MASTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesMaster"
 _PICTURE = re.compile(r"ppt/media/image(\d+)\.\w+$")
 _MANIFEST = "manifest.json"
+_SLD_ID, _R_ID = f"{{{_P}}}sldId", f"{{{_R}}}id"
 
 
 class _SlideMark(int):
@@ -148,9 +150,24 @@ def _frame(report: Report, formatter: Formatter, root, notes: bool):
         deck.prs.part.notes_master_part  # noqa: B018 - made on first use, as a first notes slide does
     _finish(deck, report)
     package = deck.prs.part.package
-    buffer = io.BytesIO()
-    deck.prs.save(buffer)
-    return deck, own_master, list(package.iter_parts()), normalize_zip(buffer.getvalue(), document_moment(report))
+    parts = list(package.iter_parts())
+    # what prs.save and normalize_zip would write, without writing a zip only to read it back
+    moment = document_moment(report)
+    entries = {"_rels/.rels": package._rels.xml}
+    for part in parts:
+        name = part.partname.membername
+        entries[name] = normalized_entry(name, part.blob, moment)
+        if part._rels:
+            entries[part.partname.rels_uri.membername] = part.rels.xml
+    return deck, own_master, parts, entries
+
+
+@lru_cache(maxsize=4096)
+def _relative(target: str, base: str) -> str:
+    """PackURI.relative_ref, once per pair (a deck has hundreds of the same few)."""
+    from pptx.opc.packuri import PackURI
+
+    return PackURI(target).relative_ref(base)
 
 
 def _next_rid(used: set[str]) -> str:
@@ -206,10 +223,8 @@ def assemble(report: Report, formatter: Formatter, root, parts: list[bytes]) -> 
 
     unpacked = [_unpack(data) for data in parts]
     notes = any(m["master"] is not None for m, _ in unpacked)
-    frame, own_master, frame_parts, frame_zip = _frame(report, formatter, root, notes)
+    frame, own_master, frame_parts, entries = _frame(report, formatter, root, notes)
     presentation = frame.prs.part
-    with zipfile.ZipFile(io.BytesIO(frame_zip)) as source:
-        entries = {name: source.read(name) for name in source.namelist()}
 
     # the parts' names as the whole deck numbers them
     offsets: dict[tuple[str, str], int] = {}
@@ -260,8 +275,9 @@ def assemble(report: Report, formatter: Formatter, root, parts: list[bytes]) -> 
             if slide is None:
                 continue
             rid = _next_rid(set(rels))
-            rels[rid] = [_RT_SLIDE, PackURI(names[slide]).relative_ref("/ppt"), False]
-            slide_list.add_sldId(rid)
+            rels[rid] = [_RT_SLIDE, _relative(names[slide], "/ppt"), False]
+            # python-pptx's add_sldId, without its search of the list: the ids follow each other from 256
+            etree.SubElement(slide_list, _SLD_ID, {"id": str(256 + len(slide_names)), _R_ID: rid})
             slide_names.append(names[slide])
         slide_titles += manifest["titles"]
         for entry in manifest["parts"]:
@@ -276,8 +292,7 @@ def assemble(report: Report, formatter: Formatter, root, parts: list[bytes]) -> 
             if entry["rels"]:
                 xml = CT_Relationships.new()
                 for rid, reltype, target, external in entry["rels"]:
-                    ref = target if external else PackURI(names.get(target, target)).relative_ref(
-                        PackURI(name).baseURI)
+                    ref = target if external else _relative(names.get(target, target), PackURI(name).baseURI)
                     xml.add_rel(rid, reltype, ref, external)
                 entries[PackURI(name).rels_uri.lstrip("/")] = xml.xml_file_bytes
         number += int(manifest["count"])
