@@ -1,14 +1,20 @@
-"""The deck made of parts: the title slide and each top-level section built on their own and
-kept, then streamed into one package that is the same, byte for byte, as the deck built whole.
+"""The deck made of parts: the title and contents slides, and each top-level section, built on
+their own and kept, then streamed into one package that is the same, byte for byte, as the deck
+built whole.
 
 A part is what a section adds to the package (its slides, their notes, charts, embedded
-workbooks and pictures), built in a fresh deck from the same template. What the whole deck
-would make differently is only what depends on the other sections, and the assembly supplies
-it: the parts' numbers (``slide7.xml``: python-pptx numbers each kind of part in the order
-made, so a section's are shifted by the count of the sections before it), the slide numbers
-in the footers (drawn as marks, replaced here), the presentation's slide list and
-relationships, the content types, a picture shown in two sections (stored once) and the
-titles made unique across the deck (:func:`.accessibility._unique_titles`' rule).
+workbooks and pictures), built in a fresh deck from the same template. What a part shows
+beyond its section is in its cache key (pipeline.keys: the contents list every chapter's
+heading, a section opens with a divider when some chapter has subsections). What the whole
+deck would make differently is only where the part stands, and the assembly supplies it: the
+parts' numbers (``slide7.xml``: python-pptx numbers each kind of part in the order made, so a
+section's are shifted by the count of the sections before it), the slide numbers in the footers
+(drawn as marks, replaced here), the presentation's slide list and relationships (the notes
+master's where the first notes slide made it), the content types, a picture shown in two
+sections (stored once), the titles made unique across the deck
+(:func:`.accessibility._unique_titles`' rule) and, after every slide, the embedded fonts.
+The deck-wide rest (core properties, language, the template's parts) comes from the frame,
+the template as the whole deck has it.
 """
 
 from __future__ import annotations
