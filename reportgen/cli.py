@@ -24,6 +24,7 @@ _OWN = {  # the CLI's own texts: English, Italian
     "error": ("error", "errore"),
     "warning": ("warning", "avviso"),
     "not ready": ("not ready", "non pronto"),
+    "note": ("note", "nota"),
     "problems": ("{count} problems found; nothing was written.",
                  "{count} problemi trovati; nessun file è stato scritto."),
     "one problem": ("1 problem found; nothing was written.", "1 problema trovato; nessun file è stato scritto."),
@@ -549,12 +550,12 @@ def proof(project: Path, out: Path, jobs: int | None, no_deck: bool) -> None:
     from .proof import proof_project
 
     result = _run(lambda: proof_project(project, out, jobs=jobs, deck=not no_deck,
-                                        progress=lambda stage: click.echo(f"… {stage}", err=True)))
+                                        progress=lambda stage: click.echo(f"… {_words(stage)}", err=True)))
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        _say(note, err=True, kind="note")
     for problem in result.problems:
-        click.echo(str(problem))
+        click.echo(f"{problem.output} p. {problem.page}: {_words(problem.kind)}: {_words(problem.detail)}")
     for sheet in result.sheets:
         click.echo(f"… {sheet}", err=True)
-    click.echo(f"{len(result.problems)} problem(s); contact sheets in {out}", err=True)
+    _say(f"{len(result.problems)} problem(s); contact sheets in {out}", err=True)
     sys.exit(result.exit_code)

@@ -230,6 +230,12 @@ _EXACT: dict[str, str] = {
     "Exporting the tables": "Esportazione delle tabelle",
     "Reading and computing the old draft": "Lettura e calcolo della bozza precedente",
     "Reading and computing the new draft": "Lettura e calcolo della nuova bozza",
+    # reportgen proof (proof/)
+    "text outside the page": "testo fuori dalla pagina",
+    "overlapping text": "testi sovrapposti",
+    "overlapping text in a chart": "testi sovrapposti in un grafico",
+    "chart text under 14 pt": "testo di grafico sotto i 14 pt",
+    "near-empty page": "pagina quasi vuota",
     "titles the groups of group_by; without group_by it has no effect":
         "intitola i gruppi di group_by; senza group_by non ha effetto",
     "a transposed table has no groups nor repeated cells to merge; with transpose it has no effect":
@@ -260,6 +266,13 @@ _EXACT: dict[str, str] = {
 }
 
 CATALOGUE: tuple[tuple[str, str], ...] = (
+    # reportgen proof (proof/)
+    ("converting {name} with LibreOffice", "conversione di {name} con LibreOffice"),
+    ("checking {name}", "controllo di {name}"),
+    ("{share}% full", "piena al {share}%"),
+    ("{name} not checked: LibreOffice (soffice) is not installed",
+     "{name} non controllato: LibreOffice (soffice) non è installato"),
+    ("{count} problem(s); contact sheets in {path}", "{count} problemi; fogli di provini in {path}"),
     ("report.yaml repeats per unit (repeat:): build it with reportgen.batch.build_batch, as 'reportgen build' does",
      "report.yaml si ripete per unità (repeat:): si costruisce con reportgen.batch.build_batch, come fa "
      "'reportgen build'"),

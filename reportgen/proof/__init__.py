@@ -10,12 +10,14 @@ command exit 1.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from ..errors import ReportgenError
 from .pages import Problem, check_pdf
@@ -41,18 +43,32 @@ class ProofResult:
         return 1 if self.problems else 0
 
 
-def deck_to_pdf(deck: Path, out: Path) -> Path | None:
+def _fontconfig_with(folder: Path, where: Path) -> dict[str, str]:
+    """The environment of a process that sees the machine's fonts and those in ``folder``, as
+    on a computer where they were installed."""
+    conf = where / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+                    f'  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+                    f'  <dir>{escape(str(folder.resolve()))}</dir>\n'
+                    f'  <cachedir>{escape(str(where / "cache"))}</cachedir>\n</fontconfig>\n', encoding="utf-8")
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
+def deck_to_pdf(deck: Path, out: Path, fonts: Path | None = None) -> Path | None:
     """The deck as LibreOffice Impress prints it (None without LibreOffice). A private user
-    profile keeps the conversion from touching, or waiting on, the user's own."""
+    profile keeps the conversion from touching, or waiting on, the user's own. With ``fonts``
+    (a folder), LibreOffice also has those fonts, as where they were installed: LibreOffice
+    before 24.8 does not read the fonts a PPTX embeds, so without them it shows a substitute."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         return None
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reportgen-lo-") as profile:
+        env = _fontconfig_with(fonts, Path(profile)) if fonts is not None else None
         try:
-            subprocess.run([soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+            subprocess.run([soffice, f"-env:UserInstallation={(Path(profile) / 'user').as_uri()}", "--headless",
                             "--convert-to", "pdf", "--outdir", str(out), str(deck)],
-                           check=True, capture_output=True, timeout=LIBREOFFICE_TIMEOUT)
+                           check=True, capture_output=True, timeout=LIBREOFFICE_TIMEOUT, env=env)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
             raise ConversionFailed(f"LibreOffice could not convert {deck.name}: {exc}") from None
     converted = out / f"{deck.stem}.pdf"
