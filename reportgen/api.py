@@ -115,7 +115,7 @@ def build(project: str | Path, out: str | Path = "output", formats: str | Iterab
     Raises :class:`~reportgen.errors.InputErrors` listing every problem of the project,
     :class:`~reportgen.errors.NotReady` with ``strict``.
     """
-    from .pipeline import Workers
+    from .pipeline import Workers, preload_for
     from .uptodate import fingerprint, previous_build
 
     if pdf_profile is not None and pdf_profile not in PDF_PROFILES:
@@ -132,7 +132,8 @@ def build(project: str | Path, out: str | Path = "output", formats: str | Iterab
     if cache and (state := previous_build(root, out, options, print_)):
         return BuildResult([Path(p) for p, _ in state["outputs"] if not p.endswith(".json")], None, [],
                            list(state.get("warnings") or []), up_to_date=True)
-    workers = Workers(jobs).start()  # they load the layout engine while the project is read
+    cold = not cache or not (out / STATE_FOLDER / "cache").is_dir()
+    workers = Workers(jobs, preload_for(cold)).start()  # they load the layout engine while the project is read
     try:
         return _build(root, out, formats, section, progress, workers, cache, strict, pdf_profile, options, print_)
     except BaseException:

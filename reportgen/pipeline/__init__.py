@@ -14,6 +14,6 @@ and :mod:`.assemble` how the pieces become one document.
 
 from .keys import HTML_LAYOUTS
 from .run import STAGES, RenderedOutputs, render_outputs
-from .workers import Workers
+from .workers import Workers, preload_for
 
-__all__ = ["HTML_LAYOUTS", "STAGES", "RenderedOutputs", "Workers", "render_outputs"]
+__all__ = ["HTML_LAYOUTS", "STAGES", "RenderedOutputs", "Workers", "preload_for", "render_outputs"]

@@ -82,12 +82,33 @@ class PieceKeys:
     def _images(self, html: str) -> set[str]:
         return {(self.root / urllib.parse.unquote(src)).resolve().as_uri() for src in _RELATIVE_SRC.findall(html)}
 
+    def _deck_inputs(self) -> list:
+        """What every slide may show besides its section: the template, the logo, the fonts,
+        the theme and the report's metadata (hashed once per build)."""
+        if not hasattr(self, "_deck_wide"):
+            report = self.report
+            theme = report.meta.theme
+            files = [self.root / name for name in (theme.logo, theme.emblem, theme.pptx_template) if name]
+            self._deck_wide = [report.meta, report.partial, self.formatter,
+                               [file_digest(p) for p in files if p.is_file()], bundled_digest()]
+        return self._deck_wide
+
     def deck(self) -> str:
+        return digest("deck", self._deck_inputs(), [self.section(s) for s in self.report.sections])
+
+    def deck_part(self, section: Section | None) -> str:
+        """A part of the deck: the title slide (None) or a top-level section's slides.
+
+        The title part holds the contents slide too, which lists every chapter's heading (no
+        slide numbers): they are in its key. A section's slides do not depend on where it
+        stands (the assembly numbers them, and makes titles unique across the deck), but
+        whether it opens with a divider depends on whether any chapter has subsections
+        (render.deck.slides.has_divider): that is in its key."""
         report = self.report
-        theme = report.meta.theme
-        files = [self.root / name for name in (theme.logo, theme.pptx_template) if name]
-        return digest("deck", report.meta, report.partial, [self.section(s) for s in report.sections],
-                      self.formatter, [file_digest(p) for p in files if p.is_file()], bundled_digest())
+        if section is None:
+            return digest("deck_part", self._deck_inputs(), "title", [s.heading for s in report.sections])
+        return digest("deck_part", self._deck_inputs(), self.section(section),
+                      any(chapter.children for chapter in report.sections))
 
     def chart(self, spec: ChartSpec, style: ChartStyle, target: str = "print") -> str:
         """A chart drawn for ``target`` (print: the A4 column; slide: a slide, maybe in parts).

@@ -1,9 +1,10 @@
 """One build's rendering: what is rendered, from the cache or by the workers, and what waits on what.
 
-The deck starts at once. The charts come next, since the pages of their sections wait for
-them; each section's pages are scheduled as soon as its charts are there, and each run of
-sections sharing pages (style.page_breaks, see .assemble) once its sections are measured. In parallel the
-front matter is laid out once with placeholder numbers, only to count its pages; when every
+The charts come first, since the pages of their sections wait for them; then the deck's parts
+(its title slide and each top-level section's slides, kept on their own and streamed into one
+package once all are there); each section's pages are scheduled as soon as its charts are there,
+and each run of sections sharing pages (style.page_breaks, see .assemble) once its sections are
+measured. In the meantime the front matter is laid out once with placeholder numbers, only to count its pages; when every
 section is done the contents are laid out with the real numbers and the document is merged.
 """
 
@@ -31,6 +32,8 @@ from .workers import Workers
 STAGES = {"pdf": "Laying out the A4 pages", "slides": "Laying out the slide pages"}
 DECK_STAGE = "Writing the PowerPoint deck"
 CHART_STAGE = "Drawing the charts"
+TITLE_PART = -1  # the deck's title slide among its parts (render.deck.parts.TITLE: python-pptx not imported here)
+PRIORITY_DECK = PRIORITY_CHART / 2
 TOC_PLACEHOLDER = 888  # a page number as wide as any the contents will print
 CHART_TARGETS = {"pdf": "print", "slides": "slide"}  # output format → what its charts are drawn for
 
@@ -80,15 +83,48 @@ class _Run:
     # -- the deck
 
     def _deck(self) -> None:
+        """The whole deck from the cache, or from its parts: the title slide and each top-level
+        section, each kept on its own, so that an edit makes again only the slides it touches."""
         key = self.keys.deck()
-        self.progress.stage(DECK_STAGE, 1)
         cached = self.cache.get("deck", key)
         if cached is not None:
             self.out.reused += 1
+            self.progress.stage(DECK_STAGE, 1)
             self._deck_done(key, cached[0], cached=True)
-        else:
-            self.schedule.submit(PRIORITY_FIRST, lambda data: self._deck_done(key, data),
-                                 tasks.write_deck, self.report, self.formatter, self.root)
+            return
+        report = self.report
+        which = ([] if report.partial else [TITLE_PART]) + list(range(len(report.sections)))
+        parts: dict[int, bytes] = {}
+        missing = []
+        for index in which:
+            part_key = self.keys.deck_part(report.sections[index] if index != TITLE_PART else None)
+            entry = self.cache.get("deck_part", part_key)
+            if entry is not None:
+                self.out.reused += 1
+                parts[index] = entry[0]
+            else:
+                missing.append((index, part_key))
+        self.progress.stage(DECK_STAGE, len(missing) + 1)
+
+        def assemble() -> None:
+            self.schedule.submit(PRIORITY_FIRST, lambda data: self._deck_done(key, data), tasks.assemble_deck,
+                                 report, self.formatter, self.root, [parts[index] for index in which])
+
+        def part_done(index: int, part_key: str, data: bytes) -> None:
+            name = "title" if index == TITLE_PART else report.sections[index].id
+            self.out.rendered.append(f"pptx:{name}")
+            self.cache.put("deck_part", part_key, data)
+            parts[index] = data
+            self.progress.advance(DECK_STAGE)
+            if len(parts) == len(which):
+                assemble()
+
+        if not missing:
+            assemble()
+        for index, part_key in missing:
+            # after the charts the pages wait for, before the pages: the deck is the shorter work
+            self.schedule.submit(PRIORITY_DECK, lambda data, i=index, k=part_key: part_done(i, k, data),
+                                 tasks.deck_part, report, self.formatter, self.root, index)
 
     def _deck_done(self, key: str, data: bytes, cached: bool = False) -> None:
         if not cached:

@@ -44,7 +44,14 @@ def merge(pieces: Sequence[PdfPiece], folio: Folio, colour: str, first: int, tot
     return Merged(merged.data, merged.pages, dict(merged.section_pages))
 
 
-def write_deck(report: Report, formatter: Formatter, root: Path) -> bytes:
-    from ..render.deck import render_pptx
+def deck_part(report: Report, formatter: Formatter, root: Path, which: int) -> bytes:
+    """The slides of the title (``which`` -1) or of one top-level section, as a deck part."""
+    from ..render.deck.parts import render_part
 
-    return render_pptx(report, formatter, root)
+    return render_part(report, formatter, root, which)
+
+
+def assemble_deck(report: Report, formatter: Formatter, root: Path, parts: Sequence[bytes]) -> bytes:
+    from ..render.deck.parts import assemble
+
+    return assemble(report, formatter, root, list(parts))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import importlib
 import multiprocessing
 import os
 import signal
@@ -57,7 +58,7 @@ def _die_with(parent: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _worker_start(parent: int) -> None:
+def _worker_start(parent: int, preload: tuple[str, ...] = ()) -> None:
     _die_with(parent)
     # Ctrl-C reaches the whole process group: the main process stops the build, the workers
     # are terminated by it rather than each printing a traceback
@@ -70,14 +71,31 @@ def _worker_start(parent: int) -> None:
     import pikepdf  # noqa: F401
     import weasyprint  # noqa: F401
 
+    for module in preload:  # what this build's first tasks will need (the deck's, the charts')
+        importlib.import_module(module)
+
+
+DECK_MODULES = ("reportgen.render.deck.parts",)  # python-pptx: a deck part is made again after any edit
+CHART_MODULES = ("reportgen.charts.mpl",)  # matplotlib: charts are drawn first, and only in a cold build
+
+
+def preload_for(cold: bool) -> tuple[str, ...]:
+    """What the workers import while the project is read, off the critical path: the deck's
+    renderer always (whatever changed, its part is made again), the charts' in a build with
+    nothing cached (an edit finds its charts in the cache: matplotlib would cost a second of
+    both cores while the project is read)."""
+    return DECK_MODULES + (CHART_MODULES if cold else ())
+
 
 class Workers:
     """A process pool; ``jobs`` 1 runs everything in this process. :meth:`start` forks the
     workers early so that they load the layout engine while the project is read; otherwise
-    they start with the first task."""
+    they start with the first task. ``preload``: more modules they import then (see
+    :func:`preload_for`)."""
 
-    def __init__(self, jobs: int | None = None):
+    def __init__(self, jobs: int | None = None, preload: tuple[str, ...] = ()):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.preload = tuple(preload)
         self.pool: ProcessPoolExecutor | None = None
 
     def start(self) -> Workers:
@@ -86,7 +104,7 @@ class Workers:
             # into each worker by the collector's writes (copy-on-write)
             gc.freeze()
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context(),
-                                            initializer=_worker_start, initargs=(os.getpid(),))
+                                            initializer=_worker_start, initargs=(os.getpid(), self.preload))
             # a signal arriving between a fork and the worker's own handlers would run the
             # parent's handlers in the child: held back until both sides are ready
             masking = hasattr(signal, "pthread_sigmask")

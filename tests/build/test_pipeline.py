@@ -276,7 +276,7 @@ class _Recording(Workers):
         self.tasks: list[tuple[str, int]] = []
 
     def submit(self, function, *args):
-        name = next((n for n in ("lay_out", "merge", "write_deck") if getattr(tasks, n) is function), "other")
+        name = next((n for n in ("lay_out", "merge", "deck_part", "assemble_deck") if getattr(tasks, n) is function), "other")
         self.tasks.append((name, len(args[0]) if name == "lay_out" else 0))
         return super().submit(function, *args)
 
@@ -296,10 +296,11 @@ def _fake_merge(pieces, folio, colour, first, total, archival, attachments, date
     return _Merged(b"merged %d" % len(pieces), sum(p.pages for p in pieces), {})
 
 
-def test_the_deck_then_the_charts_then_the_longest_pages_then_the_contents_and_the_merge(monkeypatch, sample):
+def test_the_charts_then_the_deck_then_the_longest_pages_then_the_contents_and_the_merge(monkeypatch, sample):
     monkeypatch.setattr(tasks, "lay_out", _fake_piece)
     monkeypatch.setattr(tasks, "merge", _fake_merge)
-    monkeypatch.setattr(tasks, "write_deck", lambda report, formatter, root: b"deck")
+    monkeypatch.setattr(tasks, "deck_part", lambda report, formatter, root, which: b"part %d" % which)
+    monkeypatch.setattr(tasks, "assemble_deck", lambda report, formatter, root, parts: b"|".join(parts))
     monkeypatch.setattr(run, "draw_chart", lambda spec, style: (b"<svg/>", None))
     report, formatter = sample
     workers = _Recording()
@@ -308,14 +309,18 @@ def test_the_deck_then_the_charts_then_the_longest_pages_then_the_contents_and_t
     charts, sections = [spec.id for spec in report.charts()], [s.id for s in report.sections]
     assert len(charts) >= 2 and len(sections) >= 3
     # one worker: what is rendered is noted in the order it ran
-    assert out.rendered[:1 + len(charts)] == ["pptx", *(f"chart:{c}" for c in charts)]
-    assert out.rendered[1 + len(charts)] == "pdf:front-count"  # the contents counted, with placeholders
-    laid_out = out.rendered[2 + len(charts):]
+    assert out.rendered[:len(charts)] == [f"chart:{c}" for c in charts]
+    assert out.rendered[len(charts)] == "pdf:front-count"  # the contents counted, with placeholders
+    # then the deck's parts, the title slide first, and the deck as soon as they are all there
+    deck = ["pptx:title", *(f"pptx:{s}" for s in sections), "pptx"]
+    assert out.rendered[1 + len(charts):2 + len(charts) + len(sections) + 1] == deck
+    laid_out = out.rendered[2 + len(charts) + len(deck) - 1:]
     assert sorted(laid_out[:-1]) == sorted(f"pdf:{s}" for s in sections) and laid_out[-1] == "pdf:front"
     lengths = [length for name, length in workers.tasks if name == "lay_out"][1:-1]
     assert len(lengths) == len(sections) and lengths == sorted(lengths, reverse=True)  # the longest first
     assert [name for name, _ in workers.tasks][-1] == "merge"
-    assert out.files == {"pptx": b"deck", "pdf": b"merged %d" % (len(sections) + 1)}
+    deck_parts = b"|".join(b"part %d" % i for i in range(-1, len(sections)))
+    assert out.files == {"pptx": deck_parts, "pdf": b"merged %d" % (len(sections) + 1)}
     assert out.layouts["pdf"] == {"pages": 2 * (len(sections) + 1), "sections": {}, "front": 2}
 
 

@@ -50,3 +50,23 @@ def test_a_build_leaves_the_renderers_to_its_workers(tmp_path):
              f"{str(tmp_path)!r}, '--jobs', '2', '--format', 'pdf'])\nexcept SystemExit:\n    pass")
     assert _imported(build) == "[]"
     assert (tmp_path / "abstract-2023.pdf").read_bytes().startswith(b"%PDF")
+
+
+def _loaded(name: str) -> bool:
+    return name in sys.modules
+
+
+@pytest.mark.slow
+def test_workers_import_the_deck_always_and_the_charts_for_a_cold_build():
+    # in a fresh process: forked workers would inherit whatever this one has imported
+    code = ("import sys\nfrom reportgen.pipeline import Workers, preload_for\n"
+            "from tests.build.test_startup import _loaded\n"
+            "for cold in (False, True):\n"
+            "    workers = Workers(2, preload_for(cold)).start()\n"
+            "    print(cold, workers.submit(_loaded, 'pptx').result(), workers.submit(_loaded, 'matplotlib').result(),"
+            " 'pptx' in sys.modules or 'matplotlib' in sys.modules)\n"
+            "    workers.close()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["False True False False", "True True True False"]

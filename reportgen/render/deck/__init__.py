@@ -5,7 +5,10 @@ python-pptx's default made 16:9, whose layouts and geometry the slides follow. A
 slide, each section gets a divider if it is a chapter, then slides for its blocks
 (:mod:`.slides`, :mod:`.blocks`: one builder per kind of block, :data:`DECK_BUILDERS`), sized
 to fit (:mod:`.paginate`). The finished deck goes through accessibility passes
-(:mod:`.accessibility`) and is written as a reproducible package (:mod:`.package`).
+(:mod:`.accessibility`) and is written as a reproducible package (:mod:`.package`). A build
+makes the same deck from parts (:mod:`.parts`): the title and contents slides and each
+top-level section built and cached on their own, then streamed into one package, byte for
+byte this one.
 :mod:`.fastxml` holds the faster ways to python-pptx's own results that large decks need.
 """
 
