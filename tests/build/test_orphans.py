@@ -10,36 +10,8 @@ import sys
 import textwrap
 import time
 
+from tests.build import processes
 from tests.conftest import ROOT, SAMPLE_2024
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
-    except FileNotFoundError:
-        return False
-
-
-def _gone(pids: list[int], within: float = 10) -> bool:
-    deadline = time.monotonic() + within
-    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return not any(_alive(pid) for pid in pids)
 
 
 def _kill_once_workers_exist(command: list[str], workers: int = 2) -> tuple[list[int], float]:
@@ -50,7 +22,7 @@ def _kill_once_workers_exist(command: list[str], workers: int = 2) -> tuple[list
     children: list[int] = []
     try:
         deadline = time.monotonic() + 60
-        while len(children := _children(process.pid)) < workers:
+        while len(children := processes.children(process.pid)) < workers:
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, "the workers never started"
             time.sleep(0.05)
@@ -63,9 +35,9 @@ def _kill_once_workers_exist(command: list[str], workers: int = 2) -> tuple[list
         if process.poll() is None:
             process.kill()
             process.wait()
-        if not _gone(children, within=5):  # the test failed: do not leave them behind
+        if not processes.gone(children, within=5):  # the test failed: do not leave them behind
             for pid in children:
-                if _alive(pid):
+                if processes.alive(pid):
                     os.kill(pid, signal.SIGKILL)
 
 
@@ -74,7 +46,7 @@ def test_killing_a_build_kills_its_workers_and_closes_its_pipes(tmp_path):
                "--no-cache", "--jobs", "2"]
     workers, open_after_kill = _kill_once_workers_exist(command)
     assert len(workers) == 2
-    assert _gone(workers) and open_after_kill < 10
+    assert processes.gone(workers) and open_after_kill < 10
 
 
 WATCHED = """\
@@ -93,4 +65,4 @@ def test_where_the_kernel_cannot_kill_them_the_workers_watch_their_parent(tmp_pa
     script.write_text(textwrap.dedent(WATCHED), encoding="utf-8")
     workers, open_after_kill = _kill_once_workers_exist([sys.executable, str(script)])
     assert len(workers) == 2
-    assert _gone(workers) and open_after_kill < 10
+    assert processes.gone(workers) and open_after_kill < 10

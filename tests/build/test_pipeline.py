@@ -24,6 +24,7 @@ from reportgen.pipeline.keys import PieceKeys, charts_of, page_of, piece_from_ca
 from reportgen.pipeline.schedule import PRIORITY_CHART, PRIORITY_FIRST, Schedule
 from reportgen.pipeline.workers import Workers
 from reportgen.render.pdf import PdfPiece
+from tests.build.processes import alive, gone
 from tests.conftest import ROOT, SAMPLE_2024, write_project
 
 TWO_SECTIONS = """\
@@ -327,24 +328,16 @@ def test_the_charts_then_the_deck_then_the_longest_pages_then_the_contents_and_t
 # --- workers
 
 
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
-    except FileNotFoundError:
-        return False
-
-
 def test_workers_start_early_and_are_gone_once_closed():
     assert Workers(1).start().pids() == []
     workers = Workers(2).start()
     try:
         pids = workers.pids()
-        assert len(pids) == 2 and all(_alive(pid) for pid in pids)
+        assert len(pids) == 2 and all(alive(pid) for pid in pids)
         assert workers.submit(os.getpid).result(timeout=30) in pids
     finally:
         workers.close()
-    assert workers.pool is None and not any(_alive(pid) for pid in pids)
+    assert workers.pool is None and not any(alive(pid) for pid in pids)
 
 
 def test_an_interrupted_close_does_not_wait_for_running_work():
@@ -354,10 +347,7 @@ def test_an_interrupted_close_does_not_wait_for_running_work():
     started = time.monotonic()
     workers.close(interrupted=True)
     assert time.monotonic() - started < 10
-    deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(_alive(pid) for pid in pids)
+    assert gone(pids, within=10)
 
 
 def test_the_build_imports_no_later_stage_and_leaves_the_heavy_renderers_to_the_workers():
