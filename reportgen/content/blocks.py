@@ -37,7 +37,6 @@ from .model import (
     Footnote,
     KpiBlock,
     KpiItem,
-    Signatory,
     SignatureBlock,
     TableBlock,
     TableRow,
@@ -246,7 +245,7 @@ def kpi_block(block: KpiBlockConfig, ctx: BlockContext) -> KpiBlock:
 @builds("signature")
 def signature_block(block: SignatureBlockConfig, ctx: BlockContext) -> SignatureBlock:
     return SignatureBlock(block.place, block.date or document_date(ctx.loaded.config),
-                          tuple(Signatory(s.role, s.name) for s in block.signatories))
+                          block.signatories)
 
 
 @builds("chart")

@@ -11,6 +11,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from ..engine import Figure
+from ..load.blocks import Signatory  # a role and a name: printed as report.yaml gives them
 from ..load.config import Theme
 from .chartspec import ChartSpec
 from .narrative import RenderedNarrative
@@ -140,12 +141,6 @@ class ChartBlock:
 
     def tables_shown(self) -> list[str]:
         return [f.id.split(".")[0] for s in self.spec.series for f in s.figures if f is not None]
-
-
-@dataclass(frozen=True, slots=True)
-class Signatory:
-    role: str
-    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
