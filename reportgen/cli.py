@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import sys
 import traceback
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -61,8 +62,11 @@ _OWN = {  # the CLI's own texts: English, Italian
 
 def _number(value: float, decimals: int) -> str:
     """A measured quantity as the chosen language writes it (1,5 in Italian)."""
-    text = f"{value:.{decimals}f}"
-    return text if _lang == "en" else text.replace(".", ",")
+    if _lang == "en":
+        return f"{value:.{decimals}f}"
+    from .formatting import Formatter  # Babel: only when a number is printed
+
+    return Formatter().number(Decimal(repr(value)), decimals)
 
 
 def _text(key: str, **parts) -> str:
