@@ -281,8 +281,11 @@ class NarrativeRenderer:
         the shallowest one becomes level ``section_level + 1``, so the document's heading
         hierarchy never skips a level whatever the author wrote (# or ###)."""
         try:
-            env = self._environment(file, source)
-            text = _bounded_text(env.get_template(file).generate(self.context))
+            if _PLACEHOLDER.search(source):
+                env = self._environment(file, source)
+                text = _bounded_text(env.get_template(file).generate(self.context))
+            else:  # what Jinja would give back, without compiling a template (most texts have none)
+                text = _bounded_text([_NEWLINES.sub("\n", source)])
         except TemplateSyntaxError as exc:
             raise InputError(f"placeholder syntax: {exc.message}", Location(file, line=exc.lineno)) from None
         except SecurityError as exc:
@@ -423,6 +426,10 @@ def _decimals(value: Any, decimals: int | None) -> int:
         return decimals
     own = getattr(value, "decimals", None)
     return 2 if own is None else own
+
+
+_PLACEHOLDER = re.compile(r"\{[{%#]")  # where Jinja's syntax starts: {{ … }}, {% … %}, {# … #}
+_NEWLINES = re.compile(r"\r\n?")  # Jinja writes every line ending as \n
 
 
 def _bounded_text(chunks) -> str:

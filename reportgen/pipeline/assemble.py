@@ -59,6 +59,7 @@ class Layout:
     front: PdfPiece | None = None
     front_pages: int | None = None  # pages of the front matter, once known
     scheduled: set[int] = field(default_factory=set)  # sections whose own layout is under way
+    unmeasured: set[int] = field(default_factory=set)  # sections laid out only in their run (needs_measure)
     started: set[Run] = field(default_factory=set)  # runs whose piece is under way
     cut: set[int] = field(default_factory=set)  # sections starting a page since their run ended in a hole
 
@@ -67,6 +68,14 @@ class Layout:
         """Whether each section is first laid out on its own (to measure it, or as its run's
         piece); with ``none`` every section is in one run, and nothing is measured."""
         return self.breaks != "none"
+
+    def needs_measure(self, index: int) -> bool:
+        """Whether where section ``index`` starts a page depends on its length, measured by
+        laying it out on its own. One that starts a page by rule (the first, a "Parte", every
+        chapter under ``chapters``) needs no measure: once the run it begins is known to hold
+        more, only the run is laid out (an edit of the first chapter costs one layout, not two)."""
+        section = self.sections[index]
+        return self.measured and starts_page(self.breaks, index, section, None) is None
 
     def runs(self) -> list[Run]:
         """The runs decided so far, in order: a run ends where the next section is known to

@@ -33,7 +33,6 @@ STAGES = {"pdf": "Laying out the A4 pages", "slides": "Laying out the slide page
 DECK_STAGE = "Writing the PowerPoint deck"
 CHART_STAGE = "Drawing the charts"
 TITLE_PART = -1  # the deck's title slide among its parts (render.deck.parts.TITLE: python-pptx not imported here)
-PRIORITY_DECK = PRIORITY_CHART / 2
 TOC_PLACEHOLDER = 888  # a page number as wide as any the contents will print
 CHART_TARGETS = {"pdf": "print", "slides": "slide"}  # output format → what its charts are drawn for
 
@@ -67,12 +66,12 @@ class _Run:
     def run(self) -> RenderedOutputs:
         try:
             paged = [fmt for fmt in self.formats if fmt in HTML_LAYOUTS]
-            if "pptx" in self.formats:
-                self._deck()
-            if paged:
+            if paged:  # first: the workers start on them while the rest is queued
                 self._start_charts(sorted({CHART_TARGETS[fmt] for fmt in paged}))
                 for fmt in paged:
                     self._start_layout(fmt)
+            if "pptx" in self.formats:
+                self._deck()
             self.schedule.run()
         except BaseException:
             self.workers.close(interrupted=True)
@@ -107,8 +106,8 @@ class _Run:
         self.progress.stage(DECK_STAGE, len(missing) + 1)
 
         def assemble() -> None:
-            self.schedule.submit(PRIORITY_FIRST, lambda data: self._deck_done(key, data), tasks.assemble_deck,
-                                 report, self.formatter, self.root, [parts[index] for index in which])
+            self.schedule.submit_here(lambda data: self._deck_done(key, data), tasks.assemble_deck,
+                                      report, self.formatter, self.root, [parts[index] for index in which])
 
         def part_done(index: int, part_key: str, data: bytes) -> None:
             name = "title" if index == TITLE_PART else report.sections[index].id
@@ -121,10 +120,9 @@ class _Run:
 
         if not missing:
             assemble()
-        for index, part_key in missing:
-            # after the charts the pages wait for, before the pages: the deck is the shorter work
-            self.schedule.submit(PRIORITY_DECK, lambda data, i=index, k=part_key: part_done(i, k, data),
-                                 tasks.deck_part, report, self.formatter, self.root, index)
+        for index, part_key in missing:  # here, while the workers draw and lay out
+            self.schedule.submit_here(lambda data, i=index, k=part_key: part_done(i, k, data),
+                                      tasks.deck_part, report, self.formatter, self.root, index)
 
     def _deck_done(self, key: str, data: bytes, cached: bool = False) -> None:
         if not cached:
@@ -209,17 +207,24 @@ class _Run:
         charts = self.charts[CHART_TARGETS[layout.fmt]]
         ready = [i for i, section in enumerate(layout.sections) if layout.measured
                  and i not in layout.scheduled and charts_of(section) <= charts.keys()]
-        documents = {}
+        missing = {}
         for index in ready:
-            section = layout.sections[index]
-            source = self.keys.page_source(layout.name, layout.variant, layout.css, section, charts)
+            source = self.keys.page_source(layout.name, layout.variant, layout.css, layout.sections[index], charts)
             piece = self._known_piece(source)
             if piece is not None:
                 layout.scheduled.add(index)
                 self.out.reused += 1
                 self._alone_done(layout, index, piece)
             else:
-                documents[index] = (layout.renderer.document(front=False, sections=[section]), source)
+                missing[index] = source
+        longer = {run[0] for run in layout.runs() if len(run) > 1}  # with what the cache measured
+        documents = {}
+        for index, source in missing.items():
+            if index in longer and not layout.needs_measure(index):
+                layout.scheduled.add(index)  # it starts a page whatever its length: only its run is laid out
+                layout.unmeasured.add(index)
+            else:
+                documents[index] = (layout.renderer.document(front=False, sections=[layout.sections[index]]), source)
         # the longest documents first, so that no big piece is left for the end
         for index in sorted(documents, key=lambda i: -len(documents[i][0])):
             layout.scheduled.add(index)
@@ -240,10 +245,11 @@ class _Run:
             sections = [layout.sections[i] for i in run]
             if run in layout.started or not all(charts_of(s) <= charts.keys() for s in sections):
                 continue
-            if len(run) == 1 and layout.measured:
-                if run[0] in layout.alone:
-                    layout.started.add(run)
-                    self._piece_done(layout, run, layout.alone[run[0]])
+            if len(run) == 1 and run[0] in layout.alone:
+                layout.started.add(run)
+                self._piece_done(layout, run, layout.alone[run[0]])
+                continue
+            if len(run) == 1 and layout.measured and run[0] not in layout.unmeasured:
                 continue  # its own layout is under way
             layout.started.add(run)
             source = self.keys.page_source(layout.name, layout.variant, layout.css, sections, charts)

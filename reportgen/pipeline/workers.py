@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -69,22 +69,24 @@ def _worker_start(parent: int, preload: tuple[str, ...] = ()) -> None:
     # lazy on purpose: a second of imports, done in the workers while the main process reads
     # the project (the main process needs neither when the workers lay out and merge)
     import pikepdf  # noqa: F401
-    import weasyprint  # noqa: F401
+
+    from ..render.pdf import import_weasyprint
+
+    import_weasyprint()
 
     for module in preload:  # what this build's first tasks will need (the deck's, the charts')
         importlib.import_module(module)
 
 
-DECK_MODULES = ("reportgen.render.deck.parts",)  # python-pptx: a deck part is made again after any edit
 CHART_MODULES = ("reportgen.charts.mpl",)  # matplotlib: charts are drawn first, and only in a cold build
 
 
 def preload_for(cold: bool) -> tuple[str, ...]:
-    """What the workers import while the project is read, off the critical path: the deck's
-    renderer always (whatever changed, its part is made again), the charts' in a build with
-    nothing cached (an edit finds its charts in the cache: matplotlib would cost a second of
-    both cores while the project is read)."""
-    return DECK_MODULES + (CHART_MODULES if cold else ())
+    """What the workers import while the project is read, off the critical path: the charts'
+    renderer in a build with nothing cached (an edit finds its charts in the cache: matplotlib
+    would cost a second of both cores while the project is read). Never the deck's: it is made
+    in the build's own process (:meth:`Workers.submit_here`)."""
+    return CHART_MODULES if cold else ()
 
 
 class Workers:
@@ -97,6 +99,7 @@ class Workers:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.preload = tuple(preload)
         self.pool: ProcessPoolExecutor | None = None
+        self.here: ThreadPoolExecutor | None = None
 
     def start(self) -> Workers:
         if self.jobs > 1 and self.pool is None:
@@ -131,7 +134,22 @@ class Workers:
             return future
         return self.start().pool.submit(function, *args)
 
+    def submit_here(self, function: Callable, *args) -> Future:
+        """Run ``function(*args)`` in this process, in a thread beside the workers, one task at
+        a time. For work that needs no layout engine and much of what this process holds: the
+        deck (python-pptx and the whole report) is made here while the workers lay out pages,
+        instead of every worker importing python-pptx (a third of a second each, on the way to
+        the first page) and receiving the report once per part."""
+        if self.jobs == 1:
+            return self.submit(function, *args)
+        if self.here is None:
+            self.here = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportgen-here")
+        return self.here.submit(function, *args)
+
     def close(self, interrupted: bool = False) -> None:
+        if self.here is not None:
+            self.here.shutdown(wait=not interrupted, cancel_futures=True)
+            self.here = None
         if self.pool is None:
             return
         if interrupted:  # do not wait for pieces nobody will use; they write nothing, so no cleanup

@@ -269,6 +269,19 @@ def test_an_error_of_a_task_reaches_the_caller():
         schedule.run()
 
 
+def test_a_free_worker_takes_a_task_as_soon_as_it_is_queued_and_work_here_runs_beside_them():
+    workers = Workers(2).start()
+    try:
+        schedule, there, here = Schedule(workers), [], []
+        schedule.submit(1, there.append, os.getpid)
+        assert len(schedule.pending) == 1 and not schedule.queue  # already with a worker, before run()
+        schedule.submit_here(here.append, os.getpid)
+        schedule.run()
+        assert there[0] in workers.pids() and here == [os.getpid()]
+    finally:
+        workers.close()
+
+
 class _Recording(Workers):
     """One worker that notes every task handed to it: its function, and the length of a page's HTML."""
 
@@ -376,3 +389,29 @@ def test_no_module_of_the_build_imports_a_command_or_a_tool_not_even_inside_a_fu
                 if module and module.startswith("reportgen.") and module.split(".")[1] in LATER:
                     found.append((path.name, module))
     assert found == []
+
+
+def _short_piece(html: str, css: str, root: Path, variant: str | None) -> PdfPiece:
+    return PdfPiece(b"%PDF", 1, {}, (), (), 0.3)  # a third of a page: no section starts a page but the first
+
+
+def test_an_edit_of_the_first_chapter_lays_out_its_run_and_not_the_chapter_alone(monkeypatch, tmp_path):
+    # the first chapter starts a page by rule: its own layout would measure nothing
+    monkeypatch.setattr(tasks, "lay_out", _short_piece)
+    monkeypatch.setattr(tasks, "merge", _fake_merge)
+    project = write_project(tmp_path / "tre", TWO_SECTIONS.replace("""      - id: due""", """      - id: tre
+        title: Tre
+        blocks:
+          - text: text/due.md
+      - id: due"""), {"text/uno.md": "Primo testo.\n", "text/due.md": "Secondo testo.\n"})
+    cache = BuildCache(tmp_path / "cache")
+    report, formatter = _compiled(project)
+    cold = render_outputs(report, formatter, project, ("pdf",), workers=Workers(1), cache=cache)
+    assert sorted(cold.rendered) == sorted(["pdf:front-count", "pdf:uno", "pdf:tre", "pdf:due",
+                                            "pdf:uno+tre+due", "pdf:front"])
+    (project / "text" / "uno.md").write_text("Primo testo, cambiato.\n", encoding="utf-8")
+    report, formatter = _compiled(project)
+    edited = render_outputs(report, formatter, project, ("pdf",), workers=Workers(1), cache=cache,
+                            page_map={"pdf": cold.layouts["pdf"]})
+    assert edited.rendered == ["pdf:uno+tre+due"]  # the contents' numbers did not change: no new front
+    assert edited.files == cold.files

@@ -57,16 +57,29 @@ def _loaded(name: str) -> bool:
 
 
 @pytest.mark.slow
-def test_workers_import_the_deck_always_and_the_charts_for_a_cold_build():
-    # in a fresh process: forked workers would inherit whatever this one has imported
+def test_workers_import_the_charts_for_a_cold_build_and_never_the_deck():
+    # in a fresh process: forked workers would inherit whatever this one has imported; the deck
+    # is made in the build's own process, beside the workers (Workers.submit_here)
     code = ("import sys\nfrom reportgen.pipeline import Workers, preload_for\n"
             "from tests.build.test_startup import _loaded\n"
             "for cold in (False, True):\n"
             "    workers = Workers(2, preload_for(cold)).start()\n"
             "    print(cold, workers.submit(_loaded, 'pptx').result(), workers.submit(_loaded, 'matplotlib').result(),"
-            " 'pptx' in sys.modules or 'matplotlib' in sys.modules)\n"
+            " workers.submit_here(_loaded, 'pptx').result(), 'matplotlib' in sys.modules)\n"
             "    workers.close()\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[:2] == ["False True False False", "True True True False"]
+    assert done.stdout.split("\n")[:2] == ["False False False False False", "True False True False False"]
+
+
+def test_weasyprint_is_imported_without_searching_for_its_libraries():
+    # in a fresh process: the search (ldconfig, gcc, ld for every library name) costs ~0,3 s
+    code = ("import ctypes.util, sys\nsearched = []\nsearch = ctypes.util.find_library\n"
+            "ctypes.util.find_library = lambda name: searched.append(name) or search(name)\n"
+            "from reportgen.render.pdf import import_weasyprint\nimport_weasyprint()\n"
+            "print(list(searched), 'weasyprint.text.ffi' in sys.modules, ctypes.util.find_library('c') is not None)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "True", "True"]  # and the search is back for everyone else

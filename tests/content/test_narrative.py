@@ -109,3 +109,21 @@ def test_arithmetic_on_different_units_is_an_error_naming_the_file(tmp_path):
     with pytest.raises(InputErrors) as caught:
         _compiled_text(tmp_path, "{{ q.top.importo + q.top.quota }}\n")
     assert "text/s.md" in str(caught.value) and "cannot add euro and percent figures" in str(caught.value)
+
+
+@pytest.mark.parametrize("source", [
+    "Testo semplice.\n",
+    "Senza a capo finale",
+    "Righe\r\nda Windows\r\ne da Mac\rvecchio\r\n",
+    "Graffe sole: } }} %} #} e {  { % — nessun segnaposto.\n\n",
+    "Unicode: perché €1.000 “virgolette” — àèìòù\n",
+    "",
+    "\n\n",
+])
+def test_a_text_without_placeholders_is_what_jinja_gives_back(renderer, source):
+    # such a text is not compiled as a template (most texts have no placeholder): it must come
+    # out exactly as Jinja would give it
+    by_jinja = renderer._environment("text/a.md", source).get_template("text/a.md").render(renderer.context)
+    out = renderer.render("text/a.md", source)
+    assert out.text == renderer.formatter.typed_percents(by_jinja)
+    assert out.text == source.replace("\r\n", "\n").replace("\r", "\n")
