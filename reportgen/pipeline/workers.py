@@ -143,6 +143,7 @@ class Workers:
         if self.jobs == 1:
             return self.submit(function, *args)
         if self.here is None:
+            self.start()  # the workers forked first: a fork beside a running thread can inherit its locks held
             self.here = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportgen-here")
         return self.here.submit(function, *args)
 
