@@ -6,12 +6,14 @@ After an edit the build lays out one small piece and then merges every piece of 
 of the slide PDF: the merge is half of the edit loop (issue 21). This times the merge alone.
 The sample is built once, in this process (``--jobs 1``, cache off, A4 and slides only), and
 the arguments the build hands to ``tasks.merge`` are kept: the pieces exactly as the workers
-laid them out (and as the cache keeps them). Each document's ``merge_pieces`` is then timed
-``--repeat`` times (median), and all the merges run once more under cProfile, whose top
-functions by internal and by cumulative time are printed.
+laid them out (and as the cache keeps them). Each document's merge (``tasks.merge``, as a
+worker runs it) is then timed ``--repeat`` times (median), and all the merges run once more under cProfile, whose top
+functions by internal and by cumulative time are printed. What the workers do for the merge
+when they lay a piece out (``merge.prepare_piece``, once per piece, cached with it) is timed
+too, over every piece of the build: a cold build's share of the merge.
 
-``--pieces FILE`` keeps the captured arguments in FILE (a pickle written by this script) and
-reads them from there next time: the layout is skipped. The pieces depend on reportgen's code
+``--pieces FILE`` keeps the captured pieces and arguments in FILE (a pickle written by this
+script) and reads them from there next time: the layout is skipped. The pieces depend on reportgen's code
 (``tasks.lay_out`` prepares them for the merge), so the file is only good for the code that
 wrote it; it is refused when the code digest differs.
 """
@@ -33,29 +35,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def capture(sample: Path) -> dict[str, tuple]:
-    """Build ``sample`` (A4 and slides) and return the arguments of each merge, by output format."""
+def capture(sample: Path) -> tuple[dict[str, tuple], list]:
+    """Build ``sample`` (A4 and slides): the arguments of each merge, by output format, and
+    every piece as WeasyPrint wrote it (before ``tasks.lay_out`` prepares it for the merge)."""
     from reportgen import api
     from reportgen.pipeline import tasks
 
-    real = tasks.merge
+    real_merge, real_render = tasks.merge, tasks.render_pdf
     calls: list[tuple] = []
+    raw: list = []
 
-    def recording(*args):
+    def merging(*args):
         calls.append(args)
-        return real(*args)
+        return real_merge(*args)
 
-    tasks.merge = recording  # run.py calls tasks.merge: with --jobs 1 in this process
+    def rendering(*args):
+        raw.append(real_render(*args))
+        return raw[-1]
+
+    # run.py calls tasks.merge and tasks.lay_out, which calls render_pdf: with --jobs 1 in this process
+    tasks.merge, tasks.render_pdf = merging, rendering
     try:
         with tempfile.TemporaryDirectory() as out:
             api.build(sample, out, formats="pdf,slides", jobs=1, cache=False)
     finally:
-        tasks.merge = real
+        tasks.merge, tasks.render_pdf = real_merge, real_render
     found = {}
     for args in calls:
         pieces = args[0]
         found["slides" if _is_slides(pieces) else "pdf"] = args
-    return found
+    return found, raw
 
 
 def _is_slides(pieces) -> bool:
@@ -100,16 +109,16 @@ def main() -> int:
         with options.pieces.open("rb") as handle:
             saved = pickle.load(handle)  # written by this script, see --pieces
         if saved.get("versions") == versions:
-            found = saved["merges"]
+            found, raw = saved["merges"], saved["raw"]
         else:
             print(f"{options.pieces}: written by other code, laying out again", file=sys.stderr)
     if found is None:
         start = time.perf_counter()
-        found = capture(ROOT / "sample_data" / options.sample)
+        found, raw = capture(ROOT / "sample_data" / options.sample)
         print(f"laid out {options.sample} in {time.perf_counter() - start:.1f} s (jobs 1)")
         if options.pieces:
             with options.pieces.open("wb") as handle:
-                pickle.dump({"versions": versions, "merges": found}, handle)
+                pickle.dump({"versions": versions, "merges": found, "raw": raw}, handle)
 
     for kind in sorted(found):
         merge_once(found[kind])  # warm: fonts read, modules imported, caches of the process filled
@@ -119,6 +128,18 @@ def main() -> int:
         times = [merge_once(found[kind]) for _ in range(options.repeat)]
         print(f"{kind:10} {len(pieces):6d} {sum(p.pages for p in pieces):6d} {statistics.median(times):9.3f} "
               f"{min(times):7.3f}")
+
+    from reportgen.render import merge
+
+    if hasattr(merge, "prepare_piece"):  # the merge's work moved to the workers: what it costs there
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            for piece in raw:
+                merge.prepare_piece(piece)
+            times.append(time.perf_counter() - start)
+        print(f"prepared in the workers (once per piece, cached with it): {len(raw)} pieces, "
+              f"{statistics.median(times):.3f} s in all (median of 3)")
 
     from reportgen.pipeline import tasks
 

@@ -29,7 +29,7 @@ from .common import Folio
 from .folio import add_page_numbers
 from .fonts import merge_fonts
 from .pdf import PdfPiece
-from .pdfpost import Attachment, add_header_scope, attach, declare_pdfua, struct_kids
+from .pdfpost import Attachment, attach, declare_pdfua, scope_header, struct_kids
 
 #: on a prepared piece's StructTreeRoot: the prefix its IDs were given (removed by the merge)
 PREPARED = pikepdf.Name("/RGPrepared")
@@ -96,57 +96,75 @@ def _outline_items(outlines) -> list:
     return items
 
 
-def _prune(element) -> bool:
-    """Drop structure elements with nothing inside (the contents' stand-in anchors, for
-    one); True when ``element`` has content."""
-    items = struct_kids(element)
-    kept = []
-    for item in items:
-        if _is_element(item):
-            if _prune(item):
-                kept.append(item)
-        else:  # a marked-content id, a marked-content or object reference
-            kept.append(item)
-    if len(kept) != len(items):
-        element.K = pikepdf.Array(kept)
-    return bool(kept)
-
-
 def _is_element(item) -> bool:
     return isinstance(item, pikepdf.Dictionary) and "/S" in item
 
 
-def piece_prefix(data: bytes) -> bytes:
-    """The prefix of a piece's structure element IDs: from its bytes, so the same piece gets
-    the same prefix wherever it stands and two pieces differ in theirs (a piece that a document
-    holds twice is told apart by :func:`merge_pieces`)."""
-    return hashlib.sha256(data).hexdigest()[:12].encode("ascii") + b"-"
+def piece_prefix(pdf: pikepdf.Pdf, data: bytes) -> bytes:
+    """The prefix of a piece's structure element IDs, from the identifier the layout derives
+    from the piece's HTML and CSS (:func:`reportgen.render.pdf.render_pdf`): the same piece
+    gets the same prefix whatever install, day or font subsetter made it, two pieces differ in
+    theirs (a piece that a document holds twice is told apart by :func:`merge_pieces`). A PDF
+    without an identifier is known by its bytes (``data``)."""
+    ids = pdf.trailer.get("/ID")
+    source = bytes(ids[0]) if isinstance(ids, pikepdf.Array) and len(ids) else data
+    return hashlib.sha256(source).hexdigest()[:12].encode("ascii") + b"-"
+
+
+def _prepare(item, prefix: bytes, in_head: bool = False, keep_kids: bool = False) -> bool:
+    """A structure element and everything below it, in one walk: its ID and the IDs its
+    attributes refer to (/Headers) prefixed, a header cell given its /Scope (:func:`scope_header`),
+    the elements with nothing inside dropped (the contents' stand-in anchors, for one), unless
+    ``keep_kids``. True when ``item`` has content: a marked-content id, a marked-content or
+    object reference always has."""
+    if not isinstance(item, pikepdf.Dictionary):
+        return True
+    keys = item.keys()  # one call: each look-up of a key is another
+    if "/S" not in keys:
+        return True
+    if "/ID" in keys:
+        item.ID = pikepdf.String(prefix + bytes(item.ID))
+    if "/A" in keys:
+        attributes = item.A
+        for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                attribute.Headers = pikepdf.Array([pikepdf.String(prefix + bytes(h)) for h in attribute.Headers])
+    kind = item.S
+    if kind == "/TH":
+        scope_header(item, in_head)
+    if "/K" not in keys:
+        return False
+    in_head = in_head or kind == "/THead"
+    kids = item.K
+    items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    kept = [kid for kid in items if _prepare(kid, prefix, in_head) or keep_kids]
+    if len(kept) != len(items):
+        item.K = pikepdf.Array(kept)
+    return bool(kept)
 
 
 def prepare(pdf: pikepdf.Pdf, prefix: bytes) -> None:
-    """The merge's work on one piece, in place: IDs prefixed, empty elements dropped, header
-    cells scoped. The Document's own kids are kept even when empty: the merge joins the Parts
-    of all pieces and drops only those that stay empty (:meth:`_Merger.finish`), which is
-    what pruning the merged tree would do."""
+    """The merge's work on one piece, in place: IDs prefixed, header cells scoped, empty
+    elements dropped. The Document's own kids are kept even when empty: the merge joins the
+    Parts of all pieces and drops only those that stay empty (:meth:`_Merger.finish`), which
+    is what pruning the merged tree would do."""
     root = _struct_root(pdf)
     if root is None:
         return
-    _prefix_ids(root, prefix)
     for document in struct_kids(root):
         if _is_element(document):
-            for kid in struct_kids(document):
-                if _is_element(kid):
-                    _prune(kid)
-    add_header_scope(pdf)
+            _prepare(document, prefix, keep_kids=True)
     root[PREPARED] = pikepdf.String(prefix)
 
 
 def prepare_piece(piece: PdfPiece) -> PdfPiece:
     """``piece`` ready to be stitched: see :func:`prepare`."""
     with pikepdf.open(io.BytesIO(piece.data)) as pdf:
-        prepare(pdf, piece_prefix(piece.data))
+        prepare(pdf, piece_prefix(pdf, piece.data))
         buffer = io.BytesIO()
-        pdf.save(buffer, deterministic_id=True)
+        # its metadata as WeasyPrint wrote it (the first piece's is the document's)
+        pdf.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 fix_metadata_version=False)
     return dataclasses.replace(piece, data=buffer.getvalue())
 
 
@@ -289,7 +307,7 @@ def merge_pieces(pieces: Sequence[PdfPiece], folio: Folio, colour: str, first_nu
         pdf = pikepdf.open(io.BytesIO(piece.data))
         if (root := _struct_root(pdf)) is not None:
             if PREPARED not in root:
-                prepare(pdf, piece_prefix(piece.data))  # laid out by the caller, not by tasks.lay_out
+                prepare(pdf, piece_prefix(pdf, piece.data))  # laid out by the caller, not by tasks.lay_out
             if (prefix := bytes(root[PREPARED])) in prefixes:  # the same piece twice: its IDs once more
                 _prefix_ids(root, b"%d-" % len(opened))
             prefixes.add(prefix)

@@ -78,7 +78,8 @@ def test_a_piece_is_prepared_once_where_it_is_laid_out(raw_pieces):
     prepared = prepare_piece(raw)
     assert (prepared.pages, prepared.section_pages) == (raw.pages, raw.section_pages) == (1, {"uno": 0})
     before, after = _structure(raw.data), _structure(prepared.data)
-    prefix = piece_prefix(raw.data)
+    with pikepdf.open(io.BytesIO(raw.data)) as pdf:
+        prefix = piece_prefix(pdf, raw.data)
     assert len(before["ids"]) == 4 and after["ids"] == [prefix + i for i in before["ids"]]
     assert after["headers_in_their_table"]
     assert not before["scopes"] and after["scopes"] == [("/Column", True)] * 2 + [("/Row", False)] * 2
