@@ -19,7 +19,11 @@ from ..render.pdf import PdfPiece, render_pdf
 
 
 def lay_out(html: str, css: str, root: Path, variant: str | None) -> PdfPiece:
-    return render_pdf(html, css, root, variant)
+    """A piece laid out and made ready for the merge (what depends on it alone, done once
+    here, in parallel, and cached with it: after an edit the merge only stitches)."""
+    from ..render.merge import prepare_piece
+
+    return prepare_piece(render_pdf(html, css, root, variant))
 
 
 @dataclass(frozen=True)

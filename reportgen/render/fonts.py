@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import pikepdf
 from fontTools import subset
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 
 from ..resources import assets_dir
 
@@ -98,8 +100,10 @@ def _to_unicode_stream(pdf: pikepdf.Pdf, mapping: dict[int, bytes]):
 
 def _without_layout_tables(path: Path) -> TTFont:
     # removed before anything reads them: decompiling the kerning (GPOS) alone takes a third of a second;
-    # the timestamp in 'head' is kept, or every save would write today's date into the PDF
-    font = TTFont(path, lazy=True, recalcTimestamp=False)
+    # the timestamp in 'head' is kept, or every save would write today's date into the PDF. The
+    # boxes are not recomputed on saving (recalcBBoxes): that encodes every kept outline again,
+    # three quarters of a subset's time; _set_font_box computes the same boxes without it
+    font = TTFont(path, lazy=True, recalcTimestamp=False, recalcBBoxes=False)
     for tag in LAYOUT_TABLES:
         if tag in font:
             del font[tag]
@@ -115,9 +119,42 @@ def _subset(path: Path, gids: set[int]) -> bytes:
         subsetter = subset.Subsetter(options)
         subsetter.populate(gids=sorted(gids))
         subsetter.subset(font)
+        _set_font_box(font)
         buffer = io.BytesIO()
         font.save(buffer)
     return buffer.getvalue()
+
+
+def _set_font_box(font: TTFont) -> None:
+    """The glyph boxes and the font's box ('head') as fontTools computes them when it
+    recalculates on saving, without encoding any outline again: each glyph is decoded aside
+    and its box written into its bytes (the bundled italics store some boxes a unit off their
+    outlines: the subset keeps the boxes fontTools always wrote). A glyph fontTools has
+    already expanded (a composite's component) gets its box computed in place. The other
+    values recomputed on saving (maxp's maxima, hhea's extremes) stay the whole font's:
+    bounds that still hold."""
+    glyf, boxes = font["glyf"], []
+    for name in font.getGlyphOrder():
+        glyph = glyf.glyphs.get(name)
+        data = getattr(glyph, "data", None)
+        if data is not None:
+            if len(data) < 10 or not struct.unpack(">h", data[:2])[0]:
+                continue
+            decoded = Glyph(data)
+            decoded.expand(glyf)
+            decoded.recalcBounds(glyf)
+            box = (decoded.xMin, decoded.yMin, decoded.xMax, decoded.yMax)
+            glyph.data = data[:2] + struct.pack(">hhhh", *box) + data[10:]
+        elif glyph is not None and getattr(glyph, "numberOfContours", 0):
+            glyph.recalcBounds(glyf)
+            box = (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax)
+        else:
+            continue
+        boxes.append(box)
+    if boxes:
+        head = font["head"]
+        head.xMin, head.yMin = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        head.xMax, head.yMax = max(b[2] for b in boxes), max(b[3] for b in boxes)
 
 
 def _font_resources(pdf: pikepdf.Pdf) -> list:

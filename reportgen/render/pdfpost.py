@@ -38,37 +38,20 @@ def struct_kids(element) -> list:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def _kids(element) -> list:
-    return [k for k in struct_kids(element) if isinstance(k, pikepdf.Dictionary)]
-
-
-def add_header_scope(pdf: pikepdf.Pdf) -> int:
-    """Give every TH its /Scope; returns how many header cells there are."""
-    root = pdf.Root.get("/StructTreeRoot")
-    if root is None:
-        return 0
-    count = 0
-    stack = [(element, False) for element in _kids(root)]
-    while stack:
-        element, in_head = stack.pop()
-        kind = element.get("/S")
-        if kind == "/TH":
-            scope = pikepdf.Name.Column if in_head else pikepdf.Name.Row
-            attributes = element.get("/A")
-            if isinstance(attributes, pikepdf.Dictionary) and attributes.get("/O") == "/Table":
-                attributes.Scope = scope
-            else:
-                table = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
-                if attributes is None:
-                    element.A = table
-                elif isinstance(attributes, pikepdf.Array):
-                    element.A = pikepdf.Array([*attributes, table])
-                else:
-                    element.A = pikepdf.Array([attributes, table])
-            count += 1
-        head = in_head or kind == "/THead"
-        stack += [(kid, head) for kid in _kids(element)]
-    return count
+def scope_header(element, in_head: bool) -> None:
+    """Give a TH its /Scope: ``Column`` in a table's header rows (``in_head``), ``Row`` in its body."""
+    scope = pikepdf.Name.Column if in_head else pikepdf.Name.Row
+    attributes = element.get("/A")
+    if isinstance(attributes, pikepdf.Dictionary) and attributes.get("/O") == "/Table":
+        attributes.Scope = scope
+    else:
+        table = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
+        if attributes is None:
+            element.A = table
+        elif isinstance(attributes, pikepdf.Array):
+            element.A = pikepdf.Array([*attributes, table])
+        else:
+            element.A = pikepdf.Array([attributes, table])
 
 
 def _pdf_date(date: _dt.date) -> str:
