@@ -18,7 +18,7 @@ from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
-from pptx.parts.slide import NotesSlidePart
+from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.util import Pt
 
 A_P, A_PPR, A_R, A_T = qn("a:p"), qn("a:pPr"), qn("a:r"), qn("a:t")
@@ -120,6 +120,26 @@ def clone_notes_slide(slide, template) -> bool:
     except (AttributeError, TypeError, KeyError):  # another python-pptx
         return False
     return True
+
+
+def clone_slide(prs, layout, template):
+    """A new slide of ``layout`` whose XML is a copy of ``template``, the first slide python-pptx
+    made of that layout, as it was once its unused placeholders were removed and before any
+    text. python-pptx makes each slide by cloning the layout's placeholders one by one
+    (``clone_layout_placeholders``: a search of the shape tree for each id, name and type), the
+    same shapes every time; here the part is named, related and listed as python-pptx's
+    ``Slides.add_slide`` does it. False, with nothing added, should python-pptx's parts have
+    changed: it makes the slide itself then."""
+    try:
+        presentation = prs.part
+        slide_ids = prs.slides._sldIdLst
+        partname = PackURI(f"/ppt/slides/slide{len(slide_ids) + 1}.xml")
+        part = SlidePart(partname, CT.PML_SLIDE, presentation.package, copy.deepcopy(template))
+        part.relate_to(layout.part, RT.SLIDE_LAYOUT)
+        slide_ids.add_sldId(presentation.relate_to(part, RT.SLIDE))
+    except (AttributeError, TypeError, KeyError):  # another python-pptx
+        return False
+    return part.slide
 
 
 @contextmanager

@@ -45,6 +45,7 @@ class Deck:
     titles: list[Titled] = field(default_factory=list)  # every slide, in order
     layouts: dict = field(default_factory=dict)
     notes_template: object = None  # a fresh notes slide's XML (False: not used), see add_notes
+    slide_templates: dict = field(default_factory=dict)  # per role, a fresh slide's XML (False: not used)
 
     def __post_init__(self) -> None:
         self.colours = Colours.of(self.report, self.prs)
@@ -71,8 +72,26 @@ class Deck:
             if colour:
                 run.font.color.rgb = rgb_color(colour)
 
-    def add_slide(self, role: str, title: str, notes: str = ""):
+    def new_slide(self, role: str):
+        """A slide of the role's layout with only its title placeholder (unused placeholders
+        would show "click to add text"). The first of each role is made by python-pptx, the
+        others are copies of it as it was before any text (:func:`.fastxml.clone_slide`)."""
+        template = self.slide_templates.get(role)
+        if template is not None and template is not False:
+            slide = fastxml.clone_slide(self.prs, self.layout(role), template)
+            if slide is not False:
+                return slide
+            self.slide_templates[role] = False  # python-pptx's own way from now on
         slide = self.prs.slides.add_slide(self.layout(role))
+        for placeholder in list(slide.placeholders):
+            if placeholder.placeholder_format.type not in TITLES:
+                placeholder._element.getparent().remove(placeholder._element)
+        if template is None:
+            self.slide_templates[role] = copy.deepcopy(slide._element)
+        return slide
+
+    def add_slide(self, role: str, title: str, notes: str = ""):
+        slide = self.new_slide(role)
         self.number += 1
         title_shape = slide.shapes.title  # python-pptx finds it anew on each access: keep it
         self.titles.append(Titled(slide, title_shape, title))
@@ -84,9 +103,6 @@ class Deck:
                 for run in frame.paragraphs[0].runs:
                     self.font(run, 24 if role == "content" and len(title) < 70 else 18 if role == "content" else None,
                               True, self.colours.primary)
-        for placeholder in list(slide.placeholders):  # unused placeholders would show "click to add text"
-            if placeholder.placeholder_format.type not in TITLES:
-                placeholder._element.getparent().remove(placeholder._element)
         if notes:
             self.add_notes(slide, notes)
         return slide

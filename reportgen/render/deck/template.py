@@ -9,6 +9,8 @@ template, never assumed.
 
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,13 +90,38 @@ def default_template():
     return prs
 
 
-def corporate_template(path: Path):
-    prs = Presentation(str(path))
+def corporate_template(path: Path | io.BytesIO):
+    prs = Presentation(path if isinstance(path, io.BytesIO) else str(path))
     slide_ids = prs.slides._sldIdLst  # a template may come with slides of its own: start empty
     for slide_id in list(slide_ids):
         prs.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
     return prs
+
+
+_SAVED: dict[str | None, bytes] = {}  # the templates made in this process, as saved packages
+
+
+def _saved(data: bytes | None) -> bytes:
+    """The template made once (python-pptx's default, or a corporate file's ``data``), as the
+    package it saves to; a few kept, by the file's content."""
+    key = None if data is None else hashlib.sha256(data).hexdigest()
+    if key not in _SAVED:
+        prs = default_template() if data is None else corporate_template(io.BytesIO(data))
+        out = io.BytesIO()
+        prs.save(out)
+        if len(_SAVED) >= 4:
+            _SAVED.clear()
+        _SAVED[key] = out.getvalue()
+    return _SAVED[key]
+
+
+def fresh_template(path: Path | None):
+    """The deck's template, as :func:`corporate_template` (``path``) or :func:`default_template`
+    (None) make it, read from the package it was saved to the first time in this process: a deck
+    made of parts starts one per part, and making the template is most of a small part's cost.
+    Saving and reading back gives the same parts, so the same bytes (tests/build/test_deck_parts.py)."""
+    return Presentation(io.BytesIO(_saved(None if path is None else Path(path).read_bytes())))
 
 
 @dataclass
