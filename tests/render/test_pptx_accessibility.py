@@ -541,6 +541,10 @@ def test_faster_paths_write_the_same_bytes(monkeypatch):
         monkeypatch.setattr(fastxml, name, python_pptx_instead(name, False))
     assert render_pptx(built.report, built.formatter, built.root) == built.data
     assert declined == {"partnames", *names}
+    monkeypatch.undo()  # the notes of a copied notes slide, written by python-pptx
+    monkeypatch.setattr(fastxml, "write_notes", python_pptx_instead("write_notes", False))
+    assert render_pptx(built.report, built.formatter, built.root) == built.data
+    assert "write_notes" in declined
 
 
 def test_the_deck_of_a_corporate_template_is_accessible_too(tmp_path):

@@ -8,7 +8,6 @@ one of them turned off and compares the bytes.
 
 from __future__ import annotations
 
-import copy
 from contextlib import contextmanager
 
 from lxml import etree
@@ -17,8 +16,10 @@ from pptx.enum.text import PP_ALIGN
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
+from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart, SlidePart
+from pptx.text.text import TextFrame
 from pptx.util import Pt
 
 A_P, A_PPR, A_R, A_T = qn("a:p"), qn("a:pPr"), qn("a:r"), qn("a:t")
@@ -103,9 +104,9 @@ def write_cell_pptx(cell, text: str, right: bool, size: float, bold: bool, font:
         cell.fill.fore_color.rgb = RGBColor.from_string(fill)
 
 
-def clone_notes_slide(slide, template) -> bool:
+def clone_notes_slide(slide, template: bytes):
     """Give ``slide`` a notes slide copied from ``template``, the XML of the first notes slide
-    python-pptx made, as it was before any text. python-pptx makes each notes slide by cloning
+    python-pptx made, as it was before any text; returns its element. python-pptx makes each notes slide by cloning
     the notes master's placeholders one by one, the same shapes every time: a copy of the first
     is the same bytes, in a part related as python-pptx relates it. False, with nothing
     related, should python-pptx's parts have changed: it makes the notes slide itself then."""
@@ -113,16 +114,32 @@ def clone_notes_slide(slide, template) -> bool:
         package = slide.part.package
         master = package.presentation_part.notes_master_part
         part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"),
-                              CT.PML_NOTES_SLIDE, package, copy.deepcopy(template))
+                              CT.PML_NOTES_SLIDE, package, parse_xml(template))
         part.relate_to(master, RT.NOTES_MASTER)
         part.relate_to(slide.part, RT.SLIDE)
         slide.part.relate_to(part, RT.NOTES_SLIDE)
     except (AttributeError, TypeError, KeyError):  # another python-pptx
         return False
+    return part._element
+
+
+_NOTES_BODY = etree.XPath("p:cSld/p:spTree/*[*[1]/p:nvPr/p:ph[@type='body']][1]/p:txBody",
+                          namespaces={"p": "http://schemas.openxmlformats.org/presentationml/2006/main"})
+
+
+def write_notes(notes, text: str) -> bool:
+    """The speaker notes ``text`` in the notes slide ``notes`` (its element), as python-pptx's
+    ``notes_slide.notes_text_frame.text`` writes it, without its search of the placeholders
+    through a proxy per shape. False, with nothing written, when the first body placeholder has
+    no text body yet (python-pptx adds one)."""
+    bodies = _NOTES_BODY(notes)
+    if not bodies:
+        return False
+    TextFrame(bodies[0], None).text = text
     return True
 
 
-def clone_slide(prs, layout, template):
+def clone_slide(prs, layout, template: bytes):
     """A new slide of ``layout`` whose XML is a copy of ``template``, the first slide python-pptx
     made of that layout, as it was once its unused placeholders were removed and before any
     text. python-pptx makes each slide by cloning the layout's placeholders one by one
@@ -134,7 +151,7 @@ def clone_slide(prs, layout, template):
         presentation = prs.part
         slide_ids = prs.slides._sldIdLst
         partname = PackURI(f"/ppt/slides/slide{len(slide_ids) + 1}.xml")
-        part = SlidePart(partname, CT.PML_SLIDE, presentation.package, copy.deepcopy(template))
+        part = SlidePart(partname, CT.PML_SLIDE, presentation.package, parse_xml(template))
         part.relate_to(layout.part, RT.SLIDE_LAYOUT)
         slide_ids.add_sldId(presentation.relate_to(part, RT.SLIDE))
     except (AttributeError, TypeError, KeyError):  # another python-pptx

@@ -67,8 +67,11 @@ class _SlideMark(int):
 
 def _fresh_deck(report: Report, formatter: Formatter, root) -> Deck:
     template = report.meta.theme.pptx_template
-    prs = fresh_template(root / template if template and root else None)
-    return Deck(prs, report, formatter, styled=template is None, geometry=Geometry.of(prs, find_layout(prs, "content")))
+    prs, shared = fresh_template(root / template if template and root else None)
+    if "geometry" not in shared:
+        shared["geometry"] = Geometry.of(prs, find_layout(prs, "content"))
+    return Deck(prs, report, formatter, styled=template is None, geometry=shared["geometry"],
+                copies=shared.setdefault("copies", {}))
 
 
 def _finish(deck: Deck, report: Report) -> None:

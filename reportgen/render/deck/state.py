@@ -3,9 +3,9 @@ titles, and how a slide is added (layout, title, speaker notes, page number)."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
+from lxml import etree
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Pt
 
@@ -44,8 +44,10 @@ class Deck:
     colours: Colours = field(init=False)
     titles: list[Titled] = field(default_factory=list)  # every slide, in order
     layouts: dict = field(default_factory=dict)
-    notes_template: object = None  # a fresh notes slide's XML (False: not used), see add_notes
-    slide_templates: dict = field(default_factory=dict)  # per role, a fresh slide's XML (False: not used)
+    # the XML of the first slide of each layout role and of the first notes slide ("notes") as
+    # python-pptx made them, before any text (False: not copied); the decks made on one template
+    # in a process share them (.parts)
+    copies: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.colours = Colours.of(self.report, self.prs)
@@ -76,18 +78,18 @@ class Deck:
         """A slide of the role's layout with only its title placeholder (unused placeholders
         would show "click to add text"). The first of each role is made by python-pptx, the
         others are copies of it as it was before any text (:func:`.fastxml.clone_slide`)."""
-        template = self.slide_templates.get(role)
-        if template is not None and template is not False:
+        template = self.copies.get(role)
+        if template:
             slide = fastxml.clone_slide(self.prs, self.layout(role), template)
             if slide is not False:
                 return slide
-            self.slide_templates[role] = False  # python-pptx's own way from now on
+            self.copies[role] = False  # python-pptx's own way from now on
         slide = self.prs.slides.add_slide(self.layout(role))
         for placeholder in list(slide.placeholders):
             if placeholder.placeholder_format.type not in TITLES:
                 placeholder._element.getparent().remove(placeholder._element)
         if template is None:
-            self.slide_templates[role] = copy.deepcopy(slide._element)
+            self.copies[role] = etree.tostring(slide._element)
         return slide
 
     def add_slide(self, role: str, title: str, notes: str = ""):
@@ -110,12 +112,16 @@ class Deck:
     def add_notes(self, slide, notes: str) -> None:
         """Speaker notes: the first notes slide is made by python-pptx, the others are copies
         of it as it was before any text (:func:`.fastxml.clone_notes_slide`)."""
-        if self.notes_template is not None and self.notes_template is not False:
-            if not fastxml.clone_notes_slide(slide, self.notes_template):
-                self.notes_template = False  # python-pptx's own way from now on
+        template = self.copies.get("notes")
+        if template:
+            element = fastxml.clone_notes_slide(slide, template)
+            if element is False:
+                self.copies["notes"] = False  # python-pptx's own way from now on
+            elif fastxml.write_notes(element, notes):
+                return
         notes_slide = slide.notes_slide
-        if self.notes_template is None:  # the first one, as python-pptx makes it
-            self.notes_template = copy.deepcopy(notes_slide._element)
+        if template is None:  # the first one, as python-pptx makes it
+            self.copies["notes"] = etree.tostring(notes_slide._element)
         notes_slide.notes_text_frame.text = notes
 
     def content_slide(self, title: str, notes: str = ""):

@@ -99,29 +99,28 @@ def corporate_template(path: Path | io.BytesIO):
     return prs
 
 
-_SAVED: dict[str | None, bytes] = {}  # the templates made in this process, as saved packages
+# the templates made in this process: the package each saves to, and what the decks made on it share
+_SAVED: dict[str | None, tuple[bytes, dict]] = {}
 
 
-def _saved(data: bytes | None) -> bytes:
-    """The template made once (python-pptx's default, or a corporate file's ``data``), as the
-    package it saves to; a few kept, by the file's content."""
+def fresh_template(path: Path | None) -> tuple[object, dict]:
+    """The deck's template, as :func:`corporate_template` (``path``) or :func:`default_template`
+    (None) make it, read from the package it was saved to the first time in this process (a deck
+    made of parts starts one per part, and making the template was most of a small part's cost),
+    with a dict that the decks made on the same template share (:attr:`.state.Deck.copies`).
+    Saving and reading back gives the same parts, so the same bytes (tests/build/test_deck_parts.py).
+    A few templates are kept, by the corporate file's content."""
+    data = None if path is None else Path(path).read_bytes()
     key = None if data is None else hashlib.sha256(data).hexdigest()
-    if key not in _SAVED:
+    saved = _SAVED.get(key)
+    if saved is None:
         prs = default_template() if data is None else corporate_template(io.BytesIO(data))
         out = io.BytesIO()
         prs.save(out)
         if len(_SAVED) >= 4:
             _SAVED.clear()
-        _SAVED[key] = out.getvalue()
-    return _SAVED[key]
-
-
-def fresh_template(path: Path | None):
-    """The deck's template, as :func:`corporate_template` (``path``) or :func:`default_template`
-    (None) make it, read from the package it was saved to the first time in this process: a deck
-    made of parts starts one per part, and making the template is most of a small part's cost.
-    Saving and reading back gives the same parts, so the same bytes (tests/build/test_deck_parts.py)."""
-    return Presentation(io.BytesIO(_saved(None if path is None else Path(path).read_bytes())))
+        saved = _SAVED[key] = (out.getvalue(), {})
+    return Presentation(io.BytesIO(saved[0])), saved[1]
 
 
 @dataclass
