@@ -9,6 +9,8 @@ one of them turned off and compares the bytes.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import NamedTuple
+from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 from pptx.dml.color import RGBColor
@@ -20,7 +22,7 @@ from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.text.text import TextFrame
-from pptx.util import Pt
+from pptx.util import Emu, Pt
 
 A_P, A_PPR, A_R, A_T = qn("a:p"), qn("a:pPr"), qn("a:r"), qn("a:t")
 A_RPR, A_END = qn("a:rPr"), qn("a:endParaRPr")
@@ -81,6 +83,80 @@ def write_cell(tc, text: str, right: bool, size: str, bold: bool, font: str | No
     if fill:
         etree.SubElement(etree.SubElement(properties, A_SOLID), A_SRGB).set("val", fill)
     return True
+
+
+class TableCell(NamedTuple):
+    """What a table cell shows (``colour`` and ``fill`` as ``RRGGBB``)."""
+
+    text: str
+    right: bool
+    bold: bool
+    colour: str | None
+    fill: str | None
+    italic: bool
+
+
+class TableRow(NamedTuple):
+    height: int  # EMU
+    spans: bool  # its one cell spans the table (python-pptx's merge: gridSpan, then hMerge)
+    cells: list[TableCell]
+
+
+_TABLE_NS = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+
+
+def _cell_xml(cell: TableCell, size: str, font: str | None, span: str) -> str:
+    """A cell as :func:`write_cell` writes it into the empty cell python-pptx makes."""
+    run = ""
+    if cell.text:
+        fill = f'<a:solidFill><a:srgbClr val="{cell.colour}"/></a:solidFill>' if cell.colour else ""
+        latin = f'<a:latin typeface={quoteattr(font)}/>' if font else ""
+        italic = ' i="1"' if cell.italic else ""
+        run = (f'<a:r><a:rPr sz="{size}" b="{"1" if cell.bold else "0"}"{italic}>{fill}{latin}</a:rPr>'
+               f'<a:t>{escape(cell.text)}</a:t></a:r>')
+    fill = f'<a:solidFill><a:srgbClr val="{cell.fill}"/></a:solidFill>' if cell.fill else ""
+    return (f'<a:tc{span}><a:txBody><a:bodyPr/><a:lstStyle/><a:p><a:pPr algn="{"r" if cell.right else "l"}"/>'
+            f'{run}<a:endParaRPr sz="{size}"/></a:p></a:txBody><a:tcPr>{fill}</a:tcPr></a:tc>')
+
+
+_SPANNED = "<a:tc hMerge=\"1\"><a:txBody><a:bodyPr/><a:lstStyle/><a:p/></a:txBody><a:tcPr/></a:tc>"
+
+
+def add_table(slide, frame: tuple[int, int, int, int], widths: list[int], rows: list[TableRow], size: float,
+              font: str | None):
+    """A table of ``rows`` in a frame at ``frame`` (left, top, width, height: EMU) with columns
+    ``widths`` wide, the frame then as wide and tall as its columns and rows; returns its shape.
+    python-pptx makes a table cell by cell (an XML parse each) before :func:`write_cell` fills
+    them: here the rows are written as text and parsed at once, into the frame python-pptx makes
+    for a table of one row (its id, name and place), the same elements in the same order. False,
+    with nothing added, for a text :func:`write_cell` leaves to python-pptx (control characters)."""
+    if any(ord(ch) < 32 for row in rows for cell in row.cells for ch in cell.text):
+        return False
+    centipoints = str(Pt(size).centipoints)
+    xml = [f"<a:tbl {_TABLE_NS}>"]
+    for row in rows:
+        xml.append(f'<a:tr h="{row.height}">')
+        if row.spans:
+            xml.append(_cell_xml(row.cells[0], centipoints, font, f' gridSpan="{len(widths)}"'))
+            xml.extend([_SPANNED] * (len(widths) - 1))
+        else:
+            xml.extend(_cell_xml(cell, centipoints, font, "") for cell in row.cells)
+        xml.append("</a:tr>")
+    xml.append("</a:tbl>")
+    try:
+        written = parse_xml("".join(xml).encode("utf-8"))
+    except etree.XMLSyntaxError:  # a character XML does not allow: python-pptx's way
+        return False
+    shape = slide.shapes.add_table(1, len(widths), *frame)
+    tbl = shape.table._tbl
+    for column, width in zip(tbl.tblGrid.gridCol_lst, widths):
+        column.w = width
+    for tr in tbl.tr_lst:
+        tbl.remove(tr)
+    tbl.extend(list(written))
+    shape.width = Emu(sum(widths))
+    shape.height = Emu(sum(row.height for row in rows))
+    return shape
 
 
 def write_cell_pptx(cell, text: str, right: bool, size: float, bold: bool, font: str | None,
