@@ -79,17 +79,19 @@ class Deck:
         would show "click to add text"). The first of each role is made by python-pptx, the
         others are copies of it as it was before any text (:func:`.fastxml.clone_slide`)."""
         template = self.copies.get(role)
-        if template:
-            slide = fastxml.clone_slide(self.prs, self.layout(role), template)
-            if slide is not False:
-                return slide
-            self.copies[role] = False  # python-pptx's own way from now on
-        slide = self.prs.slides.add_slide(self.layout(role))
-        for placeholder in list(slide.placeholders):
-            if placeholder.placeholder_format.type not in TITLES:
-                placeholder._element.getparent().remove(placeholder._element)
-        if template is None:
-            self.copies[role] = etree.tostring(slide._element)
+        slide = fastxml.clone_slide(self.prs, self.layout(role), template) if template else False
+        if slide is False:
+            if template:
+                self.copies[role] = False  # python-pptx's own way from now on
+            slide = self.prs.slides.add_slide(self.layout(role))
+            for placeholder in list(slide.placeholders):
+                if placeholder.placeholder_format.type not in TITLES:
+                    placeholder._element.getparent().remove(placeholder._element)
+            if template is None:
+                self.copies[role] = etree.tostring(slide._element)
+        # Every shape of the slide is added through this one proxy from now on: python-pptx may
+        # count up from the highest id instead of searching the slide's ids for each new shape.
+        slide.shapes.turbo_add_enabled = True
         return slide
 
     def add_slide(self, role: str, title: str, notes: str = ""):
