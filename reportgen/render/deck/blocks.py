@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lxml import etree
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
-from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from ...charts.native import add_native_chart
@@ -112,30 +110,12 @@ def _describe_text(chunk: list[tuple[str, str]]) -> str:
     return "testo da «" + " ".join(words[:6]) + ("…»" if len(words) > 6 else "»")
 
 
-def _bullet(paragraph) -> None:
-    """A real bullet paragraph: a bullet character hanging in the left margin, the text indented
-    (``marL`` + negative ``indent``), as PowerPoint's own lists."""
-    properties = paragraph._p.get_or_add_pPr()
-    properties.set("marL", str(to_emu(BULLET_INDENT)))
-    properties.set("indent", str(-to_emu(BULLET_INDENT)))
-    font = etree.SubElement(properties, qn("a:buFont"))
-    font.set("typeface", "Arial")
-    etree.SubElement(properties, qn("a:buChar")).set("char", "\u2022")
-
-
 def _add_text(deck: Deck, slide, blocks: list[tuple[str, str]], top: int, height: int, size: float = TEXT_PT) -> None:
     g = deck.geometry
-    box = slide.shapes.add_textbox(g.left, top, g.body_width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    for index, (kind, text) in enumerate(blocks):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.text = text
-        paragraph.space_after = Pt(6)
-        if kind == "bullet":
-            _bullet(paragraph)
-        for run in paragraph.runs:
-            deck.font(run, size, kind == "heading", deck.colours.primary if kind == "heading" else None)
+    paragraphs = [fastxml.TextPara(text, size, kind == "heading", deck.colours.primary if kind == "heading" else None,
+                                   Pt(6), to_emu(BULLET_INDENT) if kind == "bullet" else None)
+                  for kind, text in blocks]
+    deck.textbox(slide, (g.left, top, g.body_width, height), paragraphs)
 
 
 def _add_table(deck: Deck, slide, block: TableBlock, layout: TableLayout, page: list[int],
@@ -263,23 +243,13 @@ def table_notes(block: TableBlock) -> list[str]:
 
 def _add_notes(deck: Deck, slide, notes: list[str], top: int, height: int) -> None:
     g = deck.geometry
-    box = slide.shapes.add_textbox(g.left, top, g.body_width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    for index, text in enumerate(notes):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.text = text
-        for run in paragraph.runs:
-            deck.font(run, NOTE_PT, False, None)
+    deck.textbox(slide, (g.left, top, g.body_width, height), [fastxml.TextPara(text, NOTE_PT, False) for text in notes])
 
 
 def _caption(deck: Deck, slide, text: str, top: int, height: int) -> None:
-    box = slide.shapes.add_textbox(deck.geometry.left, top, deck.geometry.body_width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    frame.paragraphs[0].text = text
-    for run in frame.paragraphs[0].runs:
-        deck.font(run, CAPTION_PT, True, deck.colours.primary)
+    g = deck.geometry
+    deck.textbox(slide, (g.left, top, g.body_width, height),
+                 [fastxml.TextPara(text, CAPTION_PT, True, deck.colours.primary)])
 
 
 def _table(slides: SectionSlides, block: TableBlock) -> None:

@@ -19,7 +19,7 @@ from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.oxml import parse_xml
-from pptx.oxml.ns import qn
+from pptx.oxml.ns import nsdecls, qn
 from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt
@@ -157,6 +157,75 @@ def add_table(slide, frame: tuple[int, int, int, int], widths: list[int], rows: 
     shape.width = Emu(sum(widths))
     shape.height = Emu(sum(row.height for row in rows))
     return shape
+
+
+class TextPara(NamedTuple):
+    """A paragraph of a text box: its text in one run of the deck's font (``size`` points,
+    ``bold``, ``colour`` as ``#rrggbb``), the space after it (EMU), a bullet hanging by
+    ``bullet`` EMU, the alignment (``"r"``)."""
+
+    text: str
+    size: float | None = None
+    bold: bool | None = None
+    colour: str | None = None
+    space_after: int | None = None
+    bullet: int | None = None
+    align: str | None = None
+
+
+_TEXTBOX = (f"<p:sp {nsdecls('a', 'p')}><p:nvSpPr><p:cNvPr id=\"{{}}\" name=\"{{}}\"/><p:cNvSpPr txBox=\"1\"/><p:nvPr/>"
+            "</p:nvSpPr><p:spPr><a:xfrm><a:off x=\"{}\" y=\"{}\"/><a:ext cx=\"{}\" cy=\"{}\"/></a:xfrm>"
+            "<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:noFill/></p:spPr><p:txBody>"
+            "<a:bodyPr wrap=\"{}\"><a:spAutoFit/></a:bodyPr><a:lstStyle/>{}</p:txBody></p:sp>")
+
+
+def _paragraph_xml(para: TextPara, font: str | None, coloured: bool) -> str:
+    """A paragraph as python-pptx's ``paragraph.text``, ``space_after`` and ``alignment``, then
+    :func:`write_run_font` on its run and the deck's bullet, write it."""
+    attributes = f' marL="{para.bullet}" indent="{-para.bullet}"' if para.bullet is not None else ""
+    if para.align:
+        attributes += f' algn="{para.align}"'
+    inner = f'<a:spcAft><a:spcPts val="{Emu(para.space_after).centipoints}"/></a:spcAft>' \
+        if para.space_after is not None else ""
+    if para.bullet is not None:
+        inner += '<a:buFont typeface="Arial"/><a:buChar char="\u2022"/>'
+    properties = f"<a:pPr{attributes}>{inner}</a:pPr>" if attributes or inner else ""
+    run = ""
+    if para.text:
+        run_attributes = f' sz="{Pt(para.size).centipoints}"' if para.size is not None else ""
+        if para.bold is not None:
+            run_attributes += f' b="{"1" if para.bold else "0"}"'
+        run_inner = f'<a:solidFill><a:srgbClr val="{srgb_val(para.colour)}"/></a:solidFill>' \
+            if para.colour and coloured else ""
+        if font:
+            run_inner += f"<a:latin typeface={quoteattr(font)}/>"
+        run = f"<a:r><a:rPr{run_attributes}>{run_inner}</a:rPr><a:t>{escape(para.text)}</a:t></a:r>"
+    return f"<a:p>{properties}{run}</a:p>"
+
+
+def add_textbox(slide, frame: tuple[int, int, int, int], paragraphs: list[TextPara], wrap: bool,
+                font: str | None, coloured: bool) -> bool:
+    """A text box at ``frame`` (left, top, width, height: EMU) holding ``paragraphs``, words
+    wrapped if ``wrap``, in ``font`` (None: the template's), coloured if ``coloured``: the XML
+    python-pptx's ``add_textbox``, ``word_wrap`` and paragraph setters write, parsed at once.
+    False, with nothing added, for a text python-pptx would split or escape (control characters)
+    or for another python-pptx."""
+    if any(ord(ch) < 32 for para in paragraphs for ch in para.text):
+        return False
+    body = "".join(_paragraph_xml(p, font, coloured) for p in paragraphs) or "<a:p/>"
+    try:
+        sp = parse_xml(_TEXTBOX.format(0, "", *(int(v) for v in frame), "square" if wrap else "none", body)
+                       .encode("utf-8"))
+        shapes = slide.shapes
+        tree = shapes._spTree
+        shape_id = shapes._next_shape_id  # taken last: nothing may fail once it is
+    except (AttributeError, TypeError, etree.XMLSyntaxError):  # another python-pptx, a character XML refuses
+        return False
+    properties = sp[0][0]  # p:nvSpPr/p:cNvPr
+    properties.set("id", str(shape_id))
+    properties.set("name", f"TextBox {shape_id - 1}")
+    tree.insert_element_before(sp, "p:extLst")
+    return True
 
 
 def write_cell_pptx(cell, text: str, right: bool, size: float, bold: bool, font: str | None,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 from pptx.enum.text import PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from ...content.model import Report
@@ -130,9 +131,30 @@ class Deck:
         """A content slide, numbered in its footer."""
         slide = self.add_slide("content", title, notes)
         g = self.geometry
-        box = slide.shapes.add_textbox(g.width - g.left - Emu(1500000), g.height - g.footer, Emu(1500000), g.footer)
-        para = box.text_frame.paragraphs[0]
-        para.text = str(self.number)
-        para.alignment = PP_ALIGN.RIGHT
-        self.font(para.runs[0], 10)
+        self.textbox(slide, (g.width - g.left - Emu(1500000), g.height - g.footer, Emu(1500000), g.footer),
+                     [fastxml.TextPara(str(self.number), 10, align="r")], wrap=False)
         return slide
+
+    def textbox(self, slide, frame: tuple[int, int, int, int], paragraphs: list[fastxml.TextPara],
+                wrap: bool = True) -> None:
+        """A text box of ``paragraphs`` (:func:`.fastxml.add_textbox`, else python-pptx's way)."""
+        if fastxml.add_textbox(slide, frame, paragraphs, wrap, FONT if self.styled else None, self.styled):
+            return
+        frame_ = slide.shapes.add_textbox(*frame).text_frame
+        if wrap:
+            frame_.word_wrap = True
+        for index, para in enumerate(paragraphs):
+            paragraph = frame_.paragraphs[0] if index == 0 else frame_.add_paragraph()
+            paragraph.text = para.text
+            if para.space_after is not None:
+                paragraph.space_after = para.space_after
+            if para.bullet is not None:  # a bullet hanging in the left margin, as PowerPoint's own lists
+                properties = paragraph._p.get_or_add_pPr()
+                properties.set("marL", str(para.bullet))
+                properties.set("indent", str(-para.bullet))
+                etree.SubElement(properties, qn("a:buFont")).set("typeface", "Arial")
+                etree.SubElement(properties, qn("a:buChar")).set("char", "\u2022")
+            if para.align == "r":
+                paragraph.alignment = PP_ALIGN.RIGHT
+            for run in paragraph.runs:
+                self.font(run, para.size, para.bold, para.colour)
