@@ -146,7 +146,7 @@ def _add_table(deck: Deck, slide, block: TableBlock, layout: TableLayout, page: 
     frame = (deck.geometry.left, top, to_emu(sum(layout.widths)), to_emu(sum(heights)))
     widths = [to_emu(width) for width in layout.widths]
     font = FONT if deck.styled else None
-    shape = fastxml.add_table(slide, frame, widths, table_rows, layout.size, font)
+    shape = fastxml.add_table(slide, frame[0], frame[1], widths, table_rows, layout.size, font)
     if shape is False:
         shape = _add_table_pptx(slide, frame, widths, table_rows, layout.size, font)
     shape._element.nvGraphicFramePr.cNvPr.set("descr", description)

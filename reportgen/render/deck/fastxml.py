@@ -122,18 +122,27 @@ def _cell_xml(cell: TableCell, size: str, font: str | None, span: str) -> str:
 _SPANNED = "<a:tc hMerge=\"1\"><a:txBody><a:bodyPr/><a:lstStyle/><a:p/></a:txBody><a:tcPr/></a:tc>"
 
 
-def add_table(slide, frame: tuple[int, int, int, int], widths: list[int], rows: list[TableRow], size: float,
-              font: str | None):
-    """A table of ``rows`` in a frame at ``frame`` (left, top, width, height: EMU) with columns
-    ``widths`` wide, the frame then as wide and tall as its columns and rows; returns its shape.
-    python-pptx makes a table cell by cell (an XML parse each) before :func:`write_cell` fills
-    them: here the rows are written as text and parsed at once, into the frame python-pptx makes
-    for a table of one row (its id, name and place), the same elements in the same order. False,
-    with nothing added, for a text :func:`write_cell` leaves to python-pptx (control characters)."""
+_TABLE_FRAME = (f"<p:graphicFrame {nsdecls('a', 'p')}><p:nvGraphicFramePr><p:cNvPr id=\"0\" name=\"\"/>"
+                "<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp=\"1\"/></p:cNvGraphicFramePr><p:nvPr/>"
+                "</p:nvGraphicFramePr><p:xfrm><a:off x=\"{}\" y=\"{}\"/><a:ext cx=\"{}\" cy=\"{}\"/></p:xfrm>"
+                "<a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/table\">"
+                # python-pptx's table style: Medium Style 2 - Accent 1
+                "<a:tbl><a:tblPr firstRow=\"1\" bandRow=\"1\"><a:tableStyleId>{{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}}"
+                "</a:tableStyleId>"
+                "</a:tblPr><a:tblGrid>{}</a:tblGrid>{}</a:tbl></a:graphicData></a:graphic></p:graphicFrame>")
+
+
+def add_table(slide, left: int, top: int, widths: list[int], rows: list[TableRow], size: float, font: str | None):
+    """A table of ``rows`` at (``left``, ``top``: EMU) with columns ``widths`` wide, its frame as
+    wide and tall as its columns and rows; returns its shape. python-pptx makes a table cell by
+    cell (an XML parse each) before :func:`write_cell` fills them: here the frame, python-pptx's
+    (its id, name, table style), and the cells as :func:`write_cell` fills them are written as
+    text and parsed at once. False, with nothing added, for a text :func:`write_cell` leaves to
+    python-pptx (control characters) or for another python-pptx."""
     if any(ord(ch) < 32 for row in rows for cell in row.cells for ch in cell.text):
         return False
     centipoints = str(Pt(size).centipoints)
-    xml = [f"<a:tbl {_TABLE_NS}>"]
+    xml = []
     for row in rows:
         xml.append(f'<a:tr h="{row.height}">')
         if row.spans:
@@ -142,21 +151,20 @@ def add_table(slide, frame: tuple[int, int, int, int], widths: list[int], rows: 
         else:
             xml.extend(_cell_xml(cell, centipoints, font, "") for cell in row.cells)
         xml.append("</a:tr>")
-    xml.append("</a:tbl>")
+    grid = "".join(f'<a:gridCol w="{width}"/>' for width in widths)
     try:
-        written = parse_xml("".join(xml).encode("utf-8"))
-    except etree.XMLSyntaxError:  # a character XML does not allow: python-pptx's way
+        frame = parse_xml(_TABLE_FRAME.format(int(left), int(top), sum(widths), sum(row.height for row in rows),
+                                              grid, "".join(xml)).encode("utf-8"))
+        shapes = slide.shapes
+        tree = shapes._spTree
+        shape_id = shapes._next_shape_id  # taken last: nothing may fail once it is
+    except (AttributeError, TypeError, etree.XMLSyntaxError):  # another python-pptx, a character XML refuses
         return False
-    shape = slide.shapes.add_table(1, len(widths), *frame)
-    tbl = shape.table._tbl
-    for column, width in zip(tbl.tblGrid.gridCol_lst, widths):
-        column.w = width
-    for tr in tbl.tr_lst:
-        tbl.remove(tr)
-    tbl.extend(list(written))
-    shape.width = Emu(sum(widths))
-    shape.height = Emu(sum(row.height for row in rows))
-    return shape
+    properties = frame[0][0]  # p:nvGraphicFramePr/p:cNvPr
+    properties.set("id", str(shape_id))
+    properties.set("name", f"Table {shape_id - 1}")
+    tree.insert_element_before(frame, "p:extLst")
+    return shapes._shape_factory(frame)
 
 
 class TextPara(NamedTuple):
