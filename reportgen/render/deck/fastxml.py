@@ -8,6 +8,7 @@ one of them turned off and compares the bytes.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
@@ -102,7 +103,7 @@ class TableRow(NamedTuple):
     cells: list[TableCell]
 
 
-_TABLE_NS = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+_CONTROL = re.compile("[\x00-\x1f]")  # what python-pptx splits into line breaks or escapes
 
 
 def _cell_xml(cell: TableCell, size: str, font: str | None, span: str) -> str:
@@ -139,7 +140,7 @@ def add_table(slide, left: int, top: int, widths: list[int], rows: list[TableRow
     (its id, name, table style), and the cells as :func:`write_cell` fills them are written as
     text and parsed at once. False, with nothing added, for a text :func:`write_cell` leaves to
     python-pptx (control characters) or for another python-pptx."""
-    if any(ord(ch) < 32 for row in rows for cell in row.cells for ch in cell.text):
+    if any(_CONTROL.search(cell.text) for row in rows for cell in row.cells):
         return False
     centipoints = str(Pt(size).centipoints)
     xml = []
@@ -218,7 +219,7 @@ def add_textbox(slide, frame: tuple[int, int, int, int], paragraphs: list[TextPa
     python-pptx's ``add_textbox``, ``word_wrap`` and paragraph setters write, parsed at once.
     False, with nothing added, for a text python-pptx would split or escape (control characters)
     or for another python-pptx."""
-    if any(ord(ch) < 32 for para in paragraphs for ch in para.text):
+    if any(_CONTROL.search(para.text) for para in paragraphs):
         return False
     body = "".join(_paragraph_xml(p, font, coloured) for p in paragraphs) or "<a:p/>"
     try:
