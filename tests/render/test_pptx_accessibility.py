@@ -536,7 +536,7 @@ def test_faster_paths_write_the_same_bytes(monkeypatch):
         return decline
 
     monkeypatch.setattr(fastxml, "indexed_partnames", python_pptx_instead("partnames", contextlib.nullcontext()))
-    names = ("add_table", "add_textbox", "write_cell", "write_run_font", "clone_notes_slide", "clone_slide")
+    names = ("add_table", "add_textbox", "write_title", "write_cell", "write_run_font", "clone_notes_slide", "clone_slide")
     for name in names:
         monkeypatch.setattr(fastxml, name, python_pptx_instead(name, False))
     assert render_pptx(built.report, built.formatter, built.root) == built.data

@@ -188,9 +188,9 @@ _TEXTBOX = (f"<p:sp {nsdecls('a', 'p')}><p:nvSpPr><p:cNvPr id=\"{{}}\" name=\"{{
             "<a:bodyPr wrap=\"{}\"><a:spAutoFit/></a:bodyPr><a:lstStyle/>{}</p:txBody></p:sp>")
 
 
-def _paragraph_xml(para: TextPara, font: str | None, coloured: bool) -> str:
+def _paragraph_xml(para: TextPara, font: str | None, coloured: bool, run_properties: bool = True) -> str:
     """A paragraph as python-pptx's ``paragraph.text``, ``space_after`` and ``alignment``, then
-    :func:`write_run_font` on its run and the deck's bullet, write it."""
+    :func:`write_run_font` on its run (unless not ``run_properties``) and the deck's bullet, write it."""
     attributes = f' marL="{para.bullet}" indent="{-para.bullet}"' if para.bullet is not None else ""
     if para.align:
         attributes += f' algn="{para.align}"'
@@ -208,8 +208,33 @@ def _paragraph_xml(para: TextPara, font: str | None, coloured: bool) -> str:
             if para.colour and coloured else ""
         if font:
             run_inner += f"<a:latin typeface={quoteattr(font)}/>"
-        run = f"<a:r><a:rPr{run_attributes}>{run_inner}</a:rPr><a:t>{escape(para.text)}</a:t></a:r>"
+        run_properties_xml = f"<a:rPr{run_attributes}>{run_inner}</a:rPr>" if run_properties else ""
+        run = f"<a:r>{run_properties_xml}<a:t>{escape(para.text)}</a:t></a:r>"
     return f"<a:p>{properties}{run}</a:p>"
+
+
+_A_BODY_PR, _P_TX_BODY = qn("a:bodyPr"), qn("p:txBody")
+
+
+def write_title(shape, para: TextPara, font: str | None, styled: bool) -> bool:
+    """The title placeholder ``shape`` says ``para``, words wrapped: what python-pptx's
+    ``text_frame.text``, ``word_wrap`` and, in the deck's own look (``styled``),
+    :func:`write_run_font` on its run write. False, with nothing written, for a text python-pptx
+    would split or escape, or a placeholder without its text body."""
+    body = shape._element.find(_P_TX_BODY)
+    properties = body.find(_A_BODY_PR) if body is not None else None
+    if properties is None or _CONTROL.search(para.text):
+        return False
+    paragraph = _paragraph_xml(para, font, styled, run_properties=styled)
+    try:
+        element = parse_xml(f"<a:p {nsdecls('a')}{paragraph[4:]}".encode())
+    except etree.XMLSyntaxError:  # a character XML refuses
+        return False
+    for old in body.findall(A_P):
+        body.remove(old)
+    body.append(element)
+    properties.set("wrap", "square")
+    return True
 
 
 def add_textbox(slide, frame: tuple[int, int, int, int], paragraphs: list[TextPara], wrap: bool,

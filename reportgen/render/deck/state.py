@@ -100,14 +100,15 @@ class Deck:
         self.number += 1
         title_shape = slide.shapes.title  # python-pptx finds it anew on each access: keep it
         self.titles.append(Titled(slide, title_shape, title))
-        if title_shape is not None:
+        size = 24 if role == "content" and len(title) < 70 else 18 if role == "content" else None
+        if title_shape is not None and not fastxml.write_title(
+                title_shape, fastxml.TextPara(title, size, True, self.colours.primary), FONT, self.styled):
             frame = title_shape.text_frame
             frame.text = title
             frame.word_wrap = True
             if self.styled:
                 for run in frame.paragraphs[0].runs:
-                    self.font(run, 24 if role == "content" and len(title) < 70 else 18 if role == "content" else None,
-                              True, self.colours.primary)
+                    self.font(run, size, True, self.colours.primary)
         if notes:
             self.add_notes(slide, notes)
         return slide
