@@ -9,8 +9,10 @@ template, never assumed.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,11 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import XmlPart
+from pptx.opc.packuri import PACKAGE_URI
+from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
+from pptx.package import Package
 from pptx.util import Emu
 
 from ...content.model import Report
@@ -125,7 +131,52 @@ def fresh_template(path: Path | None) -> tuple[object, dict]:
         if len(_SAVED) >= 4:
             _SAVED.clear()
         saved = _SAVED[key] = (stored.getvalue(), {})
-    return Presentation(io.BytesIO(saved[0])), saved[1]
+    return _copy(key, saved[0]), saved[1]
+
+
+_READ = threading.local()  # per thread: the templates read, each copied for every deck
+
+
+class _Read:
+    """A template package read once: its parts and their relationships, to be copied. Reading
+    a package parses every part (a dozen layouts, the master, the theme); copying their
+    elements is a tenth of that."""
+
+    def __init__(self, data: bytes):
+        package = Presentation(io.BytesIO(data)).part.package
+        self.parts = list(package.iter_parts())
+        self.rels = {part.partname: parse_xml(part.rels.xml) for part in self.parts}
+        self.package_rels = parse_xml(package._rels.xml)
+
+    def copy(self):
+        """A Presentation as python-pptx reads the package: the same parts (copies of the
+        elements, the same bytes of the others) related the same way."""
+        package = Package(None)
+        parts = {}
+        for part in self.parts:
+            if isinstance(part, XmlPart):
+                parts[part.partname] = type(part)(part.partname, part.content_type, package,
+                                                  copy.deepcopy(part._element))
+            else:
+                parts[part.partname] = type(part).load(part.partname, part.content_type, package, part.blob)
+        for partname, made in parts.items():
+            made.load_rels_from_xml(self.rels[partname], parts)
+        package._rels.load_from_xml(PACKAGE_URI, self.package_rels, parts)
+        return package.presentation_part.presentation
+
+
+def _copy(key: str | None, data: bytes):
+    """The saved template ``data`` as a python-pptx Presentation: a copy of the one read in this
+    thread (``key`` names it), or read from ``data`` should python-pptx's package differ."""
+    read = _READ.__dict__.setdefault("templates", {})
+    try:
+        if key not in read:
+            if len(read) >= 4:
+                read.clear()
+            read[key] = _Read(data)
+        return read[key].copy()
+    except (AttributeError, TypeError, KeyError, ValueError):  # another python-pptx
+        return Presentation(io.BytesIO(data))
 
 
 @dataclass
