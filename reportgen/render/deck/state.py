@@ -13,7 +13,7 @@ from pptx.util import Emu, Pt
 from ...content.model import Report
 from ...formatting import Formatter
 from . import fastxml
-from .template import FONT, TITLES, Colours, Geometry, find_layout, rgb_color
+from .template import FONT, TITLES, Colours, Geometry, find_layout, rgb_color, theme_accent
 
 CONTINUED = "(segue)"  # a slide continuing a chapter after its divider, as in the slide PDF
 
@@ -46,12 +46,14 @@ class Deck:
     titles: list[Titled] = field(default_factory=list)  # every slide, in order
     layouts: dict = field(default_factory=dict)
     # the XML of the first slide of each layout role and of the first notes slide ("notes") as
-    # python-pptx made them, before any text (False: not copied); the decks made on one template
-    # in a process share them (.parts)
+    # python-pptx made them, before any text (False: not copied), and the theme's accent 1
+    # ("accent"): the decks made on one template in a process share them (.parts)
     copies: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.colours = Colours.of(self.report, self.prs)
+        if "accent" not in self.copies:  # the template's, read from its theme once
+            self.copies["accent"] = theme_accent(self.prs)
+        self.colours = Colours.of(self.report, self.prs, self.copies["accent"])
 
     def layout(self, role: str):
         if role not in self.layouts:

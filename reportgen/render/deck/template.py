@@ -202,7 +202,7 @@ class Geometry:
         return cls(width, height, margin, top, width - 2 * margin, height - top - footer - int(height * 0.015), footer)
 
 
-def _theme_accent(prs) -> str:
+def theme_accent(prs) -> str:
     """The template theme's accent 1 (``#rrggbb``), which python-pptx's table style tints."""
     try:
         theme_part = prs.slide_masters[0].part.part_related_by(RT.THEME)
@@ -227,9 +227,10 @@ class Colours:
     worse: str
 
     @classmethod
-    def of(cls, report: Report, prs) -> Colours:
+    def of(cls, report: Report, prs, accent: str | None = None) -> Colours:
+        """The report's colours on ``prs``, whose theme's accent 1 is ``accent`` if known."""
         theme = accessible_theme(report.meta.theme)
-        accent = _theme_accent(prs)
+        accent = accent or theme_accent(prs)
         surfaces = (WHITE, TABLE_TOTAL, TABLE_GROUP, *(tint(accent, t) for t in TABLE_STYLE_TINTS))
         return cls(theme.primary, on_fill(theme.primary), readable(theme.text, TABLE_TOTAL, TABLE_GROUP),
                    status_colour("better", theme, *surfaces), status_colour("worse", theme, *surfaces))
