@@ -143,11 +143,11 @@ class Deck:
         """A text box of ``paragraphs`` (:func:`.fastxml.add_textbox`, else python-pptx's way)."""
         if fastxml.add_textbox(slide, frame, paragraphs, wrap, FONT if self.styled else None, self.styled):
             return
-        frame_ = slide.shapes.add_textbox(*frame).text_frame
+        text_frame = slide.shapes.add_textbox(*frame).text_frame
         if wrap:
-            frame_.word_wrap = True
+            text_frame.word_wrap = True
         for index, para in enumerate(paragraphs):
-            paragraph = frame_.paragraphs[0] if index == 0 else frame_.add_paragraph()
+            paragraph = text_frame.paragraphs[0] if index == 0 else text_frame.add_paragraph()
             paragraph.text = para.text
             if para.space_after is not None:
                 paragraph.space_after = para.space_after
