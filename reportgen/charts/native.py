@@ -15,6 +15,7 @@ axis ids are unsigned and every element is at its place in the schema's sequence
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 from lxml import etree
@@ -22,6 +23,7 @@ from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
@@ -93,10 +95,27 @@ def _unsigned_axis_ids(chart) -> None:
                 element.set("val", str(value + 2 ** 32))
 
 
+# A label python-pptx wrote on a new c:dLbl, by font, colour and weight (its text and index left
+# to fill): a chart has dozens of labels, each otherwise some twenty python-pptx property writes.
+_LABELS: dict[tuple[str, str | None, bool], bytes] = {}
+_LABEL_TEXT = "c:tx/c:rich/a:p/a:r/a:t"
+_PLAIN = re.compile("^[^\x00-\x1f]+$")  # python-pptx splits or escapes control characters
+
+
 def _write_label(data_label, text: str, font: str, colour: str | None = None, bold: bool = False) -> None:
     """A value label written as text: what the PDF prints, whatever the viewer's locale. Its
     colour goes on the text and on the label's own defaults (what a viewer applies when the
-    text is edited)."""
+    text is edited). A label made new is a copy of the first of its kind python-pptx wrote,
+    the same XML but for its text and index."""
+    key = (font, colour, bold)
+    fresh = data_label._dLbl is None and _PLAIN.match(text) is not None
+    if fresh and key in _LABELS:
+        made = data_label._get_or_add_dLbl()  # python-pptx's new label, at its place among the others
+        label = parse_xml(_LABELS[key])
+        label.find(qn("c:idx")).set("val", made.find(qn("c:idx")).get("val"))
+        label.xpath(_LABEL_TEXT)[0].text = text  # python-pptx's namespace prefixes
+        made.getparent().replace(made, label)
+        return
     frame = data_label.text_frame
     frame.text = text
     for target in (frame.paragraphs[0].runs[0].font, data_label.font):
@@ -105,6 +124,8 @@ def _write_label(data_label, text: str, font: str, colour: str | None = None, bo
         target.bold = bold
         if colour is not None:
             target.color.rgb = _rgb(colour)
+    if fresh and len(_LABELS) < 64:
+        _LABELS[key] = etree.tostring(data_label._dLbl)
 
 
 def _hide_label(data_label) -> None:

@@ -25,6 +25,26 @@ def _widths(style: str, size_pt: float) -> dict[str, float]:
     return {}
 
 
+@lru_cache(maxsize=32)
+def _points(style: str, size_pt: float, allowance: float) -> dict[str, float]:
+    """Memo of :meth:`TextMeasure.width` for one font, size and allowance (the same float)."""
+    return {}
+
+
+@lru_cache(maxsize=32)
+def _wrapped(style: str, size_pt: float, allowance: float) -> dict[tuple[str, float], int]:
+    """Memo of :meth:`TextMeasure.lines` by text and width: a table's rows are measured again
+    for each layout tried, a narrative for each size."""
+    return {}
+
+
+def _remember(memo: dict, key, value):
+    if len(memo) >= _MEMO_LIMIT:  # bounded, for long-running processes (the preview)
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 # A viewer without the bundled font substitutes another one, usually wider (LibreOffice's
 # DejaVu Sans is about 15 % wider than Titillium Web): layouts keep that much room.
 SUBSTITUTION_ALLOWANCE = 1.15
@@ -36,27 +56,39 @@ class TextMeasure:
         style = "Bold" if bold else "Regular"
         self.font = _font(style, size_pt)
         self._lengths = _widths(style, size_pt)
+        self._points = _points(style, size_pt, allowance)
+        self._wrapped = _wrapped(style, size_pt, allowance)
         self.allowance = allowance
 
     def width(self, text: str) -> float:
         """Width in points, with the allowance for font substitution."""
-        length = self._lengths.get(text)
-        if length is None:
-            if len(self._lengths) >= _MEMO_LIMIT:  # bounded, for long-running processes (the preview)
-                self._lengths.clear()
-            length = self._lengths[text] = self.font.getlength(text)
-        return length / _SCALE * self.allowance
+        points = self._points.get(text)
+        if points is None:
+            length = self._lengths.get(text)
+            if length is None:
+                length = _remember(self._lengths, text, self.font.getlength(text))
+            points = _remember(self._points, text, length / _SCALE * self.allowance)
+        return points
 
     def lines(self, text: str, width_pt: float) -> int:
         """Lines needed to show ``text`` in a box ``width_pt`` wide (greedy word wrap)."""
         if width_pt <= 0:
             return max(1, len(text))
+        count = self._wrapped.get((text, width_pt))
+        if count is None:
+            count = _remember(self._wrapped, (text, width_pt), self._wrap(text, width_pt))
+        return count
+
+    def _wrap(self, text: str, width_pt: float) -> int:
         total = 0
-        space = self.width(" ")
+        points, width = self._points, self.width
+        space = width(" ")
         for paragraph in text.split("\n") or [""]:
             count, current = 1, 0.0
             for word in paragraph.split():
-                w = self.width(word)
+                w = points.get(word)
+                if w is None:
+                    w = width(word)
                 if current and current + space + w > width_pt:
                     count += 1
                     current = 0.0

@@ -172,3 +172,30 @@ def test_zero_and_short_stacked_segments_have_no_label(native):
     hidden = [label for label in space.iter(qn("c:dLbl")) if label.find(qn("c:delete")) is not None]
     zeros = sum(1 for s in spec.series for f in s.figures if f is not None and f.number == 0)
     assert zeros and len(hidden) >= zeros
+
+
+class _Forgetful(dict):
+    """A memo of value labels that remembers none: every label written by python-pptx."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+def _drawn() -> list[bytes]:
+    deck = Presentation()
+    charts = []
+    for spec, style in CHARTS:
+        slide = deck.slides.add_slide(deck.slide_layouts[6])
+        frame = add_native_chart(slide, spec, Emu(600000), Emu(900000), Emu(11000000), Emu(5400000), PALETTE,
+                                 "Titillium Web", label_colour=text_on, formatter=style.formatter)
+        charts.append(etree.tostring(frame.chart._chartSpace))
+    return charts
+
+
+def test_copied_value_labels_are_the_labels_python_pptx_writes(monkeypatch):
+    from reportgen.charts import native as module
+
+    copied = _drawn()
+    assert module._LABELS  # the labels of every kind were copied after the first
+    monkeypatch.setattr(module, "_LABELS", _Forgetful())
+    assert _drawn() == copied

@@ -45,3 +45,28 @@ def test_template_outside_the_project_is_refused(tmp_path):
                                                   "text/risultati.md": "x"})
     with pytest.raises(InputErrors, match="is not a file inside the project folder"):
         load_project(root)
+
+
+def _entries(prs) -> dict[str, bytes]:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    prs.save(out)
+    with zipfile.ZipFile(out) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def test_each_deck_gets_its_own_copy_of_the_template_made_once(tmp_path):
+    from reportgen.render.deck.template import corporate_template, default_template, fresh_template
+
+    _corporate_template(tmp_path / "brand.pptx")
+    for path, made in ((None, default_template), (tmp_path / "brand.pptx", corporate_template)):
+        first, shared = fresh_template(path)
+        first.slides.add_slide(first.slide_layouts[0])  # what one deck does to its copy…
+        first.slide_layouts[0].name = "Changed"
+        second, shared_again = fresh_template(path)
+        assert shared_again is shared
+        # the copy is the template as made, part for part (python-pptx adds a slide list once asked)
+        assert _entries(second) == _entries(made(path) if path else made())
+        assert len(second.slides) == 0 and second.slide_layouts[0].name != "Changed"  # …the next does not see

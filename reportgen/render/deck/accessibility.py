@@ -14,12 +14,12 @@ from lxml import etree
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 
-from .fastxml import A_END, A_P, A_RPR
+from .fastxml import A_END, A_RPR
 from .state import CONTINUED, Deck, retitle
 
 _SHAPE_TAGS = frozenset(qn(t) for t in ("p:sp", "p:grpSp", "p:graphicFrame", "p:cxnSp", "p:pic", "p:contentPart"))
-_RUN_TAGS = frozenset((qn("a:r"), qn("a:fld")))
-_A_BR, _A_DEF = qn("a:br"), qn("a:defRPr")
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_A_DEF = qn("a:defRPr")
 
 
 def _unique_titles(deck: Deck) -> None:
@@ -39,29 +39,21 @@ def _unique_titles(deck: Deck) -> None:
         seen.add(candidate)
 
 
+_UNTAGGED_RUNS = etree.XPath(".//a:r[not(a:rPr)] | .//a:fld[not(a:rPr)]", namespaces={"a": _A})
+_UNENDED = etree.XPath(".//a:p[not(a:endParaRPr)]", namespaces={"a": _A})
+
+
 def _tag_language(root, lang: str) -> None:
     """``lang`` on every run (``a:rPr``), paragraph end and text default under ``root``, so
-    that screen readers and spelling checkers use the report's language."""
-    for paragraph in root.iter(A_P):
-        end = None
-        for child in paragraph:
-            if child.tag in _RUN_TAGS:
-                properties = child.find(A_RPR)
-                if properties is None:  # a:rPr comes first in a run
-                    properties = child.makeelement(A_RPR)
-                    child.insert(0, properties)
-                properties.set("lang", lang)
-            elif child.tag == _A_BR:
-                properties = child.find(A_RPR)
-                if properties is not None:
-                    properties.set("lang", lang)
-            elif child.tag == A_END:
-                end = child
-        if end is None:
-            end = etree.SubElement(paragraph, A_END)  # always the last child of a:p
-        end.set("lang", lang)
-    for defaults in root.iter(_A_DEF):
-        defaults.set("lang", lang)
+    that screen readers and spelling checkers use the report's language. A run or a paragraph
+    without its properties gets them (``a:rPr`` first in a run, ``a:endParaRPr`` last in a
+    paragraph); ``a:rPr`` only ever belongs to runs, fields and line breaks, all in paragraphs."""
+    for run in _UNTAGGED_RUNS(root):
+        run.insert(0, run.makeelement(A_RPR))
+    for paragraph in _UNENDED(root):
+        etree.SubElement(paragraph, A_END)
+    for properties in root.iter(A_RPR, A_END, _A_DEF):
+        properties.set("lang", lang)
 
 
 def _tag_chart_language(chart_space, lang: str) -> None:

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lxml import etree
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
-from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from ...charts.native import add_native_chart
@@ -112,76 +110,75 @@ def _describe_text(chunk: list[tuple[str, str]]) -> str:
     return "testo da «" + " ".join(words[:6]) + ("…»" if len(words) > 6 else "»")
 
 
-def _bullet(paragraph) -> None:
-    """A real bullet paragraph: a bullet character hanging in the left margin, the text indented
-    (``marL`` + negative ``indent``), as PowerPoint's own lists."""
-    properties = paragraph._p.get_or_add_pPr()
-    properties.set("marL", str(to_emu(BULLET_INDENT)))
-    properties.set("indent", str(-to_emu(BULLET_INDENT)))
-    font = etree.SubElement(properties, qn("a:buFont"))
-    font.set("typeface", "Arial")
-    etree.SubElement(properties, qn("a:buChar")).set("char", "\u2022")
-
-
 def _add_text(deck: Deck, slide, blocks: list[tuple[str, str]], top: int, height: int, size: float = TEXT_PT) -> None:
     g = deck.geometry
-    box = slide.shapes.add_textbox(g.left, top, g.body_width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    for index, (kind, text) in enumerate(blocks):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.text = text
-        paragraph.space_after = Pt(6)
-        if kind == "bullet":
-            _bullet(paragraph)
-        for run in paragraph.runs:
-            deck.font(run, size, kind == "heading", deck.colours.primary if kind == "heading" else None)
+    paragraphs = [fastxml.TextPara(text, size, kind == "heading", deck.colours.primary if kind == "heading" else None,
+                                   Pt(6), to_emu(BULLET_INDENT) if kind == "bullet" else None)
+                  for kind, text in blocks]
+    deck.textbox(slide, (g.left, top, g.body_width, height), paragraphs)
 
 
 def _add_table(deck: Deck, slide, block: TableBlock, layout: TableLayout, page: list[int],
                description: str, top: int):
     """The table's page ``page`` at ``top``; returns its shape."""
-    g = deck.geometry
     rows = [layout.rows[i] for i in page]
     tones = [[""] * len(layout.headers)] + [layout.tones[i] for i in page]
     heights = [layout.heights[0]] + [layout.heights[i + 1] for i in page]
     n_cols = len(layout.headers)
-    shape = slide.shapes.add_table(len(rows) + 1, n_cols, g.left, top, to_emu(sum(layout.widths)),
-                                   to_emu(sum(heights)))
+    numeric = [c.numeric for c in block.columns]
+    colours = deck.colours
+    status_hex = {"better": srgb_val(colours.better), "worse": srgb_val(colours.worse)}
+    table_rows: list[fastxml.TableRow] = []
+    for r, values in enumerate([layout.headers + ["header"]] + rows):
+        kind = values[-1]
+        bold = kind in ("header", "subtotal", "total", "group")
+        fill = srgb_val(colours.primary) if kind == "header" else srgb_val(TABLE_GROUP) if kind == "group" \
+            else srgb_val(TABLE_TOTAL) if kind in ("subtotal", "total") else None
+        text_colour = srgb_val(colours.on_primary) if kind == "header" else srgb_val(colours.total) if fill else None
+        cells = []
+        for c in range(1 if kind == "group" else n_cols):
+            status = tones[r][c]
+            colour = status_hex[status] if status else text_colour  # the cue word is in the text too
+            # a group heading spans the table, aligned left; a "di cui" row in italics, as the PDFs print them
+            cells.append(fastxml.TableCell(values[c], numeric[c] and kind != "group", bold, colour, fill,
+                                           kind == "detail"))
+        table_rows.append(fastxml.TableRow(to_emu(heights[r]), kind == "group" and n_cols > 1, cells))
+    frame = (deck.geometry.left, top, to_emu(sum(layout.widths)), to_emu(sum(heights)))
+    widths = [to_emu(width) for width in layout.widths]
+    font = FONT if deck.styled else None
+    shape = fastxml.add_table(slide, frame[0], frame[1], widths, table_rows, layout.size, font)
+    if shape is False:
+        shape = _add_table_pptx(slide, frame, widths, table_rows, layout.size, font)
     shape._element.nvGraphicFramePr.cNvPr.set("descr", description)
+    return shape
+
+
+def _add_table_pptx(slide, frame: tuple[int, int, int, int], widths: list[int], rows: list[fastxml.TableRow],
+                    size: float, font: str | None):
+    """:func:`.fastxml.add_table` the way python-pptx does it, each cell written by
+    :func:`.fastxml.write_cell` where it can."""
+    shape = slide.shapes.add_table(len(rows), len(widths), *frame)
     table = shape.table
     # Widths and heights straight on the XML: python-pptx's setters re-add every row (column) to
     # resize the frame after each one, quadratic in the rows. The frame gets the same sums.
     tbl = table._tbl
     grid_columns = tbl.tblGrid.gridCol_lst
-    for column, width in zip(grid_columns, layout.widths):
-        column.w = to_emu(width)
+    for column, width in zip(grid_columns, widths):
+        column.w = width
     tr_list = tbl.tr_lst
-    for tr, height in zip(tr_list, heights):
-        tr.h = to_emu(height)
+    for tr, row in zip(tr_list, rows):
+        tr.h = row.height
     shape.width = Emu(sum(c.w for c in grid_columns))
     shape.height = Emu(sum(tr.h for tr in tr_list))
-    numeric = [c.numeric for c in block.columns]
-    colours = deck.colours
-    status_hex = {"better": srgb_val(colours.better), "worse": srgb_val(colours.worse)}
-    size = str(Pt(layout.size).centipoints)
-    font = FONT if deck.styled else None
-    for r, (tr, values) in enumerate(zip(tr_list, [layout.headers + ["header"]] + rows)):
-        kind = values[-1]
-        if kind == "group" and n_cols > 1:
-            table.cell(r, 0).merge(table.cell(r, n_cols - 1))  # a group heading spans the table
-        bold = kind in ("header", "subtotal", "total", "group")
-        fill = srgb_val(colours.primary) if kind == "header" else srgb_val(TABLE_GROUP) if kind == "group" \
-            else srgb_val(TABLE_TOTAL) if kind in ("subtotal", "total") else None
-        text_colour = srgb_val(colours.on_primary) if kind == "header" else srgb_val(colours.total) if fill else None
-        for c, tc in enumerate(tr.tc_lst[:1] if kind == "group" else tr.tc_lst):
-            status = tones[r][c]
-            right = numeric[c] and kind != "group"
-            colour = status_hex[status] if status else text_colour  # the cue word is in the text too
-            italic = kind == "detail"  # a "di cui" row, as the PDFs print it
-            if not fastxml.write_cell(tc, values[c], right, size, bold, font, colour, fill, italic):
-                fastxml.write_cell_pptx(table.cell(r, c), values[c], right, layout.size, bold, font, colour, fill,
-                                        italic)
+    centipoints = str(Pt(size).centipoints)
+    for r, (tr, row) in enumerate(zip(tr_list, rows)):
+        if row.spans:
+            table.cell(r, 0).merge(table.cell(r, len(widths) - 1))
+        for c, (tc, cell) in enumerate(zip(tr.tc_lst, row.cells)):
+            if not fastxml.write_cell(tc, cell.text, cell.right, centipoints, cell.bold, font, cell.colour, cell.fill,
+                                      cell.italic):
+                fastxml.write_cell_pptx(table.cell(r, c), cell.text, cell.right, size, cell.bold, font, cell.colour,
+                                        cell.fill, cell.italic)
     return shape
 
 
@@ -246,23 +243,13 @@ def table_notes(block: TableBlock) -> list[str]:
 
 def _add_notes(deck: Deck, slide, notes: list[str], top: int, height: int) -> None:
     g = deck.geometry
-    box = slide.shapes.add_textbox(g.left, top, g.body_width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    for index, text in enumerate(notes):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.text = text
-        for run in paragraph.runs:
-            deck.font(run, NOTE_PT, False, None)
+    deck.textbox(slide, (g.left, top, g.body_width, height), [fastxml.TextPara(text, NOTE_PT, False) for text in notes])
 
 
 def _caption(deck: Deck, slide, text: str, top: int, height: int) -> None:
-    box = slide.shapes.add_textbox(deck.geometry.left, top, deck.geometry.body_width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    frame.paragraphs[0].text = text
-    for run in frame.paragraphs[0].runs:
-        deck.font(run, CAPTION_PT, True, deck.colours.primary)
+    g = deck.geometry
+    deck.textbox(slide, (g.left, top, g.body_width, height),
+                 [fastxml.TextPara(text, CAPTION_PT, True, deck.colours.primary)])
 
 
 def _table(slides: SectionSlides, block: TableBlock) -> None:

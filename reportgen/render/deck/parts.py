@@ -36,7 +36,7 @@ from .fonts import embed_fonts
 from .package import FIXED_TIME, document_moment, fixed_core_properties, normalize_zip, normalized_entry, write_package
 from .slides import section_slides, title_slide
 from .state import CONTINUED, Deck
-from .template import Geometry, corporate_template, default_template, find_layout
+from .template import Geometry, find_layout, fresh_template
 
 TITLE = -1  # the part of the title slide; the sections' are their index
 _MARK = re.compile("\ue000(\\d+)\ue001".encode())
@@ -67,8 +67,11 @@ class _SlideMark(int):
 
 def _fresh_deck(report: Report, formatter: Formatter, root) -> Deck:
     template = report.meta.theme.pptx_template
-    prs = corporate_template(root / template) if template and root else default_template()
-    return Deck(prs, report, formatter, styled=template is None, geometry=Geometry.of(prs, find_layout(prs, "content")))
+    prs, shared = fresh_template(root / template if template and root else None)
+    if "geometry" not in shared:
+        shared["geometry"] = Geometry.of(prs, find_layout(prs, "content"))
+    return Deck(prs, report, formatter, styled=template is None, geometry=shared["geometry"],
+                copies=shared.setdefault("copies", {}))
 
 
 def _finish(deck: Deck, report: Report) -> None:

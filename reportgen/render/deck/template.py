@@ -9,6 +9,11 @@ template, never assumed.
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import io
+import threading
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +22,11 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import XmlPart
+from pptx.opc.packuri import PACKAGE_URI
+from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
+from pptx.package import Package
 from pptx.util import Emu
 
 from ...content.model import Report
@@ -88,13 +97,86 @@ def default_template():
     return prs
 
 
-def corporate_template(path: Path):
-    prs = Presentation(str(path))
+def corporate_template(path: Path | io.BytesIO):
+    prs = Presentation(path if isinstance(path, io.BytesIO) else str(path))
     slide_ids = prs.slides._sldIdLst  # a template may come with slides of its own: start empty
     for slide_id in list(slide_ids):
         prs.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
     return prs
+
+
+# the templates made in this process: the package each saves to, and what the decks made on it share
+_SAVED: dict[str | None, tuple[bytes, dict]] = {}
+
+
+def fresh_template(path: Path | None) -> tuple[object, dict]:
+    """The deck's template, as :func:`corporate_template` (``path``) or :func:`default_template`
+    (None) make it, read from the package it was saved to the first time in this process (a deck
+    made of parts starts one per part, and making the template was most of a small part's cost),
+    with a dict that the decks made on the same template share (:attr:`.state.Deck.copies`).
+    Saving and reading back gives the same parts, so the same bytes (tests/build/test_deck_parts.py).
+    A few templates are kept, by the corporate file's content."""
+    data = None if path is None else Path(path).read_bytes()
+    key = None if data is None else hashlib.sha256(data).hexdigest()
+    saved = _SAVED.get(key)
+    if saved is None:
+        prs = default_template() if data is None else corporate_template(io.BytesIO(data))
+        out = io.BytesIO()
+        prs.save(out)
+        stored = io.BytesIO()  # read back once per part: not deflated, that is a fifth of the reading
+        with zipfile.ZipFile(out) as source, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as target:
+            for info in source.infolist():
+                target.writestr(info.filename, source.read(info))
+        if len(_SAVED) >= 4:
+            _SAVED.clear()
+        saved = _SAVED[key] = (stored.getvalue(), {})
+    return _copy(key, saved[0]), saved[1]
+
+
+_READ = threading.local()  # per thread: the templates read, each copied for every deck
+
+
+class _Read:
+    """A template package read once: its parts and their relationships, to be copied. Reading
+    a package parses every part (a dozen layouts, the master, the theme); copying their
+    elements is a tenth of that."""
+
+    def __init__(self, data: bytes):
+        package = Presentation(io.BytesIO(data)).part.package
+        self.parts = list(package.iter_parts())
+        self.rels = {part.partname: parse_xml(part.rels.xml) for part in self.parts}
+        self.package_rels = parse_xml(package._rels.xml)
+
+    def copy(self):
+        """A Presentation as python-pptx reads the package: the same parts (copies of the
+        elements, the same bytes of the others) related the same way."""
+        package = Package(None)
+        parts = {}
+        for part in self.parts:
+            if isinstance(part, XmlPart):
+                parts[part.partname] = type(part)(part.partname, part.content_type, package,
+                                                  copy.deepcopy(part._element))
+            else:
+                parts[part.partname] = type(part).load(part.partname, part.content_type, package, part.blob)
+        for partname, made in parts.items():
+            made.load_rels_from_xml(self.rels[partname], parts)
+        package._rels.load_from_xml(PACKAGE_URI, self.package_rels, parts)
+        return package.presentation_part.presentation
+
+
+def _copy(key: str | None, data: bytes):
+    """The saved template ``data`` as a python-pptx Presentation: a copy of the one read in this
+    thread (``key`` names it), or read from ``data`` should python-pptx's package differ."""
+    read = _READ.__dict__.setdefault("templates", {})
+    try:
+        if key not in read:
+            if len(read) >= 4:
+                read.clear()
+            read[key] = _Read(data)
+        return read[key].copy()
+    except (AttributeError, TypeError, KeyError, ValueError):  # another python-pptx
+        return Presentation(io.BytesIO(data))
 
 
 @dataclass
@@ -120,7 +202,7 @@ class Geometry:
         return cls(width, height, margin, top, width - 2 * margin, height - top - footer - int(height * 0.015), footer)
 
 
-def _theme_accent(prs) -> str:
+def theme_accent(prs) -> str:
     """The template theme's accent 1 (``#rrggbb``), which python-pptx's table style tints."""
     try:
         theme_part = prs.slide_masters[0].part.part_related_by(RT.THEME)
@@ -145,9 +227,10 @@ class Colours:
     worse: str
 
     @classmethod
-    def of(cls, report: Report, prs) -> Colours:
+    def of(cls, report: Report, prs, accent: str | None = None) -> Colours:
+        """The report's colours on ``prs``, whose theme's accent 1 is ``accent`` if known."""
         theme = accessible_theme(report.meta.theme)
-        accent = _theme_accent(prs)
+        accent = accent or theme_accent(prs)
         surfaces = (WHITE, TABLE_TOTAL, TABLE_GROUP, *(tint(accent, t) for t in TABLE_STYLE_TINTS))
         return cls(theme.primary, on_fill(theme.primary), readable(theme.text, TABLE_TOTAL, TABLE_GROUP),
                    status_colour("better", theme, *surfaces), status_colour("worse", theme, *surfaces))
