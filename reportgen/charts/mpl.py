@@ -101,7 +101,10 @@ def _chars(width_in: float, size: float) -> int:
 
 def _title(ax, spec: ChartSpec, target: Target) -> None:
     width = target.widths[spec.size]
-    ax.set_title(_wrap(spec.title, _chars(width, target.title)), loc="left", pad=target.title * 0.8)
+    # ``y`` given: the title stays on the plot's top edge (where matplotlib would put it too,
+    # nothing being above the plot), without measuring every tick label to find that out at
+    # each layout
+    ax.set_title(_wrap(spec.title, _chars(width, target.title)), loc="left", pad=target.title * 0.8, y=1.0)
 
 
 def _fit_title(fig, spec: ChartSpec, target: Target) -> None:
@@ -214,7 +217,8 @@ def _outside_label(ax, label, angle: float, style: ChartStyle, target: Target):
     label.remove()
     note = ax.annotate(label.get_text(), xy=(x, y), xytext=(1.2 * x + 0.1 * side, 1.2 * y),
                        ha="left" if side > 0 else "right", va="center", fontsize=target.label,
-                       color=style.text, arrowprops={"arrowstyle": "-", "color": style.muted, "linewidth": 0.7})
+                       color=style.text, arrowprops={"arrowstyle": "-", "color": style.muted, "linewidth": 0.7},
+                       annotation_clip=False)  # its point is on the pie: no need to check, at every layout
     return note, angle, side
 
 
@@ -289,7 +293,8 @@ def _bars(spec: ChartSpec, style: ChartStyle, fig, target: Target, horizontal: b
         draw = ax.barh if horizontal else ax.bar
         bars = draw(where, values, thickness * 0.92, color=_colour(style, index), label=series.name)
         labels = [fmt.label(f) for f in series.figures]
-        value_labels += ax.bar_label(bars, labels=labels, padding=3, fontsize=target.label, color=style.text)
+        value_labels += ax.bar_label(bars, labels=labels, padding=3, fontsize=target.label, color=style.text,
+                                     annotation_clip=False)  # a bar's end is in the plot: not checked
         handles.append(bars)
         names.append(series.name)
     if n_series == 1:
@@ -407,7 +412,7 @@ def _trend(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
         last = points[-1]
         ends.append(ax.annotate(fmt.label(last[2]), (last[0], last[1]), textcoords="offset points",
                                 xytext=(6, 0), va="center", fontsize=target.label, fontweight="bold",
-                                color=_on_white(colour)))
+                                color=_on_white(colour), annotation_clip=False))  # a point of the line
         if series.reference is not None and series.reference.number is not None:
             ax.axhline(float(series.reference.number), color=colour, linestyle="--", linewidth=1.0)
             handle, text = _reference_handle(colour, f"{spec.reference_label}: {fmt.label(series.reference)}")
@@ -462,7 +467,8 @@ def _stacked(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
                        edgecolor="white", linewidth=0.6)
         handles.append(bars)
         labels = ax.bar_label(bars, labels=[fmt.label(f) if v else "" for f, v in zip(series.figures, values)],
-                              label_type="center", fontsize=target.label, color=text_on(colour), fontweight="bold")
+                              label_type="center", fontsize=target.label, color=text_on(colour), fontweight="bold",
+                              annotation_clip=False)  # on its segment, in the plot
         segments += [(layout.on_fill(t, bar), bar) for t, bar in zip(labels, bars.patches)]
         left = [a + b for a, b in zip(left, values)]
     width = target.widths[spec.size]
