@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from matplotlib.colors import to_hex
 from matplotlib.patches import Wedge
-from matplotlib.text import Text
-from matplotlib.transforms import Bbox
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox, IdentityTransform
 
 _FILL = "_reportgen_fill"
 TOLERANCE = 0.5  # points: boxes that merely touch do not collide
@@ -27,6 +27,27 @@ def on_fill(text: Text, patch) -> Text:
 
 def fill_of(text: Text):
     return getattr(text, _FILL, None)
+
+
+class Note(Annotation):
+    """A label outside the plot's data joined to its point by a leader line (a pie's slice).
+    For the layout only its letters count: the line runs from them to a point inside the plot,
+    so it never reaches beyond what the layout holds anyway, and working out its path (clipped
+    to the letters' box) at every layout is most of what laying out a pie costs."""
+
+    def get_tightbbox(self, renderer=None):
+        if not self.get_visible() or not self.get_text():
+            return Bbox.null()
+        self.update_positions(renderer)
+        return Text.get_window_extent(self, renderer)
+
+
+def note(ax, text: str, xy, xytext, **kwargs) -> Note:
+    """``ax.annotate`` drawing a :class:`Note`."""
+    made = Note(text, xy, xytext, **kwargs)
+    made.set_transform(IdentityTransform())  # as ``Axes.annotate`` does
+    ax._add_text(made)
+    return made
 
 
 @dataclass(frozen=True)

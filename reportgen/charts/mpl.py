@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import matplotlib
@@ -47,6 +47,8 @@ class Target:
     label: float  # value labels
     title: float
     overhead: float  # inches a chart spends outside its bands: title, value axis, legend
+    # a chart sized taller than this (inches) is left unfinished once sized: it will be split
+    tallest: float = math.inf
 
 
 TARGETS = {
@@ -215,7 +217,7 @@ def _outside_label(ax, label, angle: float, style: ChartStyle, target: Target):
     side = 1 if math.cos(angle) >= 0 else -1
     x, y = math.cos(angle), math.sin(angle)
     label.remove()
-    note = ax.annotate(label.get_text(), xy=(x, y), xytext=(1.2 * x + 0.1 * side, 1.2 * y),
+    note = layout.note(ax, label.get_text(), (x, y), (1.2 * x + 0.1 * side, 1.2 * y),
                        ha="left" if side > 0 else "right", va="center", fontsize=target.label,
                        color=style.text, arrowprops={"arrowstyle": "-", "color": style.muted, "linewidth": 0.7},
                        annotation_clip=False)  # its point is on the pie: no need to check, at every layout
@@ -329,6 +331,8 @@ def _bars(spec: ChartSpec, style: ChartStyle, fig, target: Target, horizontal: b
         # labels of one band are a bar apart, and each must stay clear of the bar beside its own
         _tall_enough(fig, ax, value_labels, 0.95 if n_series == 1 else 0.8 / n_series,
                      target.heights[spec.size] * 0.6)
+        if fig.get_figheight() > target.tallest:
+            return
     else:
         _upright_or_turned(fig, value_labels)
     _room_for_labels(fig, ax, value_labels, horizontal)
@@ -481,6 +485,8 @@ def _stacked(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
     _title(ax, spec, target)
     _fit_title(fig, spec, target)
     _tall_enough(fig, ax, [t for t, _ in segments], 0.6, target.heights[spec.size] * 0.6)
+    if fig.get_figheight() > target.tallest:
+        return
     # a segment too short for its figure shows none (the data table under the chart has it)
     render = layout.renderer(fig)
     for text, bar in segments:
@@ -513,9 +519,11 @@ def _height(spec: ChartSpec, target: Target) -> float:
     return height
 
 
-def figure(spec: ChartSpec, style: ChartStyle, target: str = "print"):
+def figure(spec: ChartSpec, style: ChartStyle, target: str = "print", tallest: float = math.inf):
+    """``spec`` drawn for ``target``; a chart of bands sized taller than ``tallest`` inches is
+    left unfinished (its labels not fitted): the slides split it, only its height is of use."""
     _register_fonts()
-    drawn_for = TARGETS[target]
+    drawn_for = replace(TARGETS[target], tallest=tallest)
     width = drawn_for.widths[spec.size]
     with plt.rc_context(_rc(style, drawn_for)):
         fig = plt.figure(figsize=(width, _height(spec, drawn_for)), layout="constrained")
@@ -527,7 +535,8 @@ def figure(spec: ChartSpec, style: ChartStyle, target: str = "print"):
             ax.text(0.5, 0.5, "n.d. – dati non ancora disponibili", ha="center", va="center", transform=ax.transAxes)
         else:
             BUILDERS[spec.kind](spec, style, fig, drawn_for)
-            _fit_legends(fig)
+            if fig.get_figheight() <= tallest:
+                _fit_legends(fig)
     return fig
 
 
