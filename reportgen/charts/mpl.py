@@ -101,6 +101,16 @@ def _chars(width_in: float, size: float) -> int:
     return max(8, int(width_in * 72 / (size * 0.55)))
 
 
+def _plot(fig):
+    """The chart's one plot. Its axes have no names (the title and the legend say what is
+    shown): their empty labels are put anywhere, so that no layout measures every tick label
+    again to place them."""
+    ax = fig.add_subplot(1, 1, 1)
+    ax.xaxis.set_label_coords(0.5, 0.0)
+    ax.yaxis.set_label_coords(0.0, 0.5)
+    return ax
+
+
 def _title(ax, spec: ChartSpec, target: Target) -> None:
     width = target.widths[spec.size]
     # ``y`` given: the title stays on the plot's top edge (where matplotlib would put it too,
@@ -162,7 +172,7 @@ def _reference_handle(colour: str, text: str):
 # -- pie and donut ----------------------------------------------------------------------------
 
 def _pie(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
-    ax = fig.add_subplot(1, 1, 1)
+    ax = _plot(fig)
     series = spec.series[0]
     values = spec.values(series)
     pairs = [(c, v, f) for c, v, f in zip(spec.categories, values, series.figures) if v is not None and v > 0]
@@ -280,7 +290,7 @@ def all_values(spec: ChartSpec) -> list[float]:
 
 
 def _bars(spec: ChartSpec, style: ChartStyle, fig, target: Target, horizontal: bool) -> None:
-    ax = fig.add_subplot(1, 1, 1)
+    ax = _plot(fig)
     fmt = AxisFormat(style.formatter, spec.value_type, all_values(spec))
     n_series = len(spec.series)
     positions = list(range(len(spec.categories)))
@@ -400,7 +410,7 @@ def _room_for_labels(fig, ax, labels, horizontal: bool) -> None:
 # -- trend ----------------------------------------------------------------------------------
 
 def _trend(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
-    ax = fig.add_subplot(1, 1, 1)
+    ax = _plot(fig)
     fmt = AxisFormat(style.formatter, spec.value_type, all_values(spec))
     x = list(range(len(spec.categories)))
     handles, names, ends = [], [], []
@@ -458,7 +468,7 @@ def _apart(fig, labels) -> None:
 # -- stacked bars ---------------------------------------------------------------------------
 
 def _stacked(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
-    ax = fig.add_subplot(1, 1, 1)
+    ax = _plot(fig)
     fmt = AxisFormat(style.formatter, spec.value_type, all_values(spec))
     positions = list(range(len(spec.categories)))[::-1]
     left = [0.0] * len(spec.categories)
@@ -529,7 +539,7 @@ def figure(spec: ChartSpec, style: ChartStyle, target: str = "print", tallest: f
         fig = plt.figure(figsize=(width, _height(spec, drawn_for)), layout="constrained")
         values = [v for s in spec.series for v in spec.values(s) if v is not None]
         if not values or spec.kind in ("pie", "donut") and not any(v > 0 for v in values):
-            ax = fig.add_subplot(1, 1, 1)  # a draft's chart before its data: said, not drawn empty
+            ax = _plot(fig)  # a draft's chart before its data: said, not drawn empty
             _title(ax, spec, drawn_for)
             ax.set_axis_off()
             ax.text(0.5, 0.5, "n.d. – dati non ancora disponibili", ha="center", va="center", transform=ax.transAxes)
