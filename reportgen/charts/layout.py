@@ -91,9 +91,10 @@ def drawn(fig):
 
 
 def _text_state(text: Text) -> tuple:
+    # the text itself, not its id: the state kept holds it, so that no new text takes its id
     anchor = getattr(text, "xy", None)  # an annotation's point; its text's place is get_position
-    return (id(text), text.get_text(), tuple(text.get_position()), anchor if anchor is None else tuple(anchor),
-            text.get_rotation(), text.get_visible(), text.get_fontsize(), text.get_ha(), text.get_va())
+    return (text, text.get_text(), tuple(text.get_position()), anchor if anchor is None else tuple(anchor),
+            text.get_rotation(), text.get_visible(), hash(text.get_fontproperties()), text.get_ha(), text.get_va())
 
 
 def _state(fig) -> tuple:
@@ -104,8 +105,8 @@ def _state(fig) -> tuple:
         state += [ax.get_xlim(), ax.get_ylim(), ax.axison, ax.get_aspect(), len(ax.patches), len(ax.lines),
                   tuple(_text_state(t) for t in (ax.title, ax._left_title, ax._right_title, *ax.texts))]
         legends = ([ax.get_legend()] if ax.get_legend() is not None else [])
-        state += [(id(legend), legend._ncols) for legend in legends]
-    state += [(id(legend), legend._ncols, tuple(t.get_text() for t in legend.get_texts())) for legend in fig.legends]
+        state += [(legend, legend._ncols) for legend in legends]
+    state += [(legend, legend._ncols, tuple(t.get_text() for t in legend.get_texts())) for legend in fig.legends]
     return tuple(state)
 
 
