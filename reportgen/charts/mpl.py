@@ -102,12 +102,16 @@ def _chars(width_in: float, size: float) -> int:
 
 
 def _plot(fig):
-    """The chart's one plot. Its axes have no names (the title and the legend say what is
-    shown): their empty labels are put anywhere, so that no layout measures every tick label
-    again to place them."""
+    """The chart's one plot, made cheaper to lay out. Its axes have no names (the title and
+    the legend say what is shown): their empty labels are put anywhere, so that no layout
+    measures every tick label again to place them. Its edges are left out of the layout: they
+    lie between the plot and its tick labels, inside what the layout holds anyway, and their
+    extent is worked out tick by tick."""
     ax = fig.add_subplot(1, 1, 1)
     ax.xaxis.set_label_coords(0.5, 0.0)
     ax.yaxis.set_label_coords(0.0, 0.5)
+    for spine in ax.spines.values():
+        spine.set_in_layout(False)
     return ax
 
 
