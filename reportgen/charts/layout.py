@@ -1,5 +1,7 @@
 """Where a drawn chart's text ended up: every text box measured with the renderer, so that
-the builders can move what collides and the tests can prove that nothing does.
+the builders can move what collides and the tests can prove that nothing does. The builders
+measure a figure laid out (:func:`renderer`, run again only when something changed), the
+checks measure it drawn (:func:`drawn`).
 
 A label printed on a fill (a slice, a stacked segment) is registered with ``on_fill``: it
 must lie inside that fill, and its colour is judged against it; every other text must stay

@@ -3,8 +3,10 @@
 Every builder uses the bundled font, the report's palette and Italian number formats, and
 writes values as text so they stay searchable in the PDF. Nothing is placed where it may
 cover data: legends and reference labels go outside the plot, labels are measured once
-drawn (:mod:`.layout`) and moved when they collide. A chart is drawn for where it is shown:
-``print`` for the A4 column, ``slide`` for a 16:9 slide's width with text of 14 pt or more.
+laid out (:mod:`.layout`) and moved when they collide; a figure is laid out again only when
+a fitting step changed it, laying out being most of what a chart costs. A chart is drawn for
+where it is shown: ``print`` for the A4 column, ``slide`` for a 16:9 slide's width with text
+of 14 pt or more.
 SVG and PNG bytes are reproducible: fixed hash salt for ids, no dates or software version in
 the metadata.
 """
