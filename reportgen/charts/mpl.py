@@ -3,8 +3,10 @@
 Every builder uses the bundled font, the report's palette and Italian number formats, and
 writes values as text so they stay searchable in the PDF. Nothing is placed where it may
 cover data: legends and reference labels go outside the plot, labels are measured once
-drawn (:mod:`.layout`) and moved when they collide. A chart is drawn for where it is shown:
-``print`` for the A4 column, ``slide`` for a 16:9 slide's width with text of 14 pt or more.
+laid out (:mod:`.layout`) and moved when they collide; a figure is laid out again only when
+a fitting step changed it, laying out being most of what a chart costs. A chart is drawn for
+where it is shown: ``print`` for the A4 column, ``slide`` for a 16:9 slide's width with text
+of 14 pt or more.
 SVG and PNG bytes are reproducible: fixed hash salt for ids, no dates or software version in
 the metadata.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import matplotlib
@@ -47,6 +49,8 @@ class Target:
     label: float  # value labels
     title: float
     overhead: float  # inches a chart spends outside its bands: title, value axis, legend
+    # a chart sized taller than this (inches) is left unfinished once sized: it will be split
+    tallest: float = math.inf
 
 
 TARGETS = {
@@ -99,9 +103,26 @@ def _chars(width_in: float, size: float) -> int:
     return max(8, int(width_in * 72 / (size * 0.55)))
 
 
+def _plot(fig):
+    """The chart's one plot, made cheaper to lay out. Its axes have no names (the title and
+    the legend say what is shown): their empty labels are put anywhere, so that no layout
+    measures every tick label again to place them. Its edges are left out of the layout: they
+    lie between the plot and its tick labels, inside what the layout holds anyway, and their
+    extent is worked out tick by tick."""
+    ax = fig.add_subplot(1, 1, 1)
+    ax.xaxis.set_label_coords(0.5, 0.0)
+    ax.yaxis.set_label_coords(0.0, 0.5)
+    for spine in ax.spines.values():
+        spine.set_in_layout(False)
+    return ax
+
+
 def _title(ax, spec: ChartSpec, target: Target) -> None:
     width = target.widths[spec.size]
-    ax.set_title(_wrap(spec.title, _chars(width, target.title)), loc="left", pad=target.title * 0.8)
+    # ``y`` given: the title stays on the plot's top edge (where matplotlib would put it too,
+    # nothing being above the plot), without measuring every tick label to find that out at
+    # each layout
+    ax.set_title(_wrap(spec.title, _chars(width, target.title)), loc="left", pad=target.title * 0.8, y=1.0)
 
 
 def _fit_title(fig, spec: ChartSpec, target: Target) -> None:
@@ -157,7 +178,7 @@ def _reference_handle(colour: str, text: str):
 # -- pie and donut ----------------------------------------------------------------------------
 
 def _pie(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
-    ax = fig.add_subplot(1, 1, 1)
+    ax = _plot(fig)
     series = spec.series[0]
     values = spec.values(series)
     pairs = [(c, v, f) for c, v, f in zip(spec.categories, values, series.figures) if v is not None and v > 0]
@@ -212,9 +233,10 @@ def _outside_label(ax, label, angle: float, style: ChartStyle, target: Target):
     side = 1 if math.cos(angle) >= 0 else -1
     x, y = math.cos(angle), math.sin(angle)
     label.remove()
-    note = ax.annotate(label.get_text(), xy=(x, y), xytext=(1.2 * x + 0.1 * side, 1.2 * y),
+    note = layout.note(ax, label.get_text(), (x, y), (1.2 * x + 0.1 * side, 1.2 * y),
                        ha="left" if side > 0 else "right", va="center", fontsize=target.label,
-                       color=style.text, arrowprops={"arrowstyle": "-", "color": style.muted, "linewidth": 0.7})
+                       color=style.text, arrowprops={"arrowstyle": "-", "color": style.muted, "linewidth": 0.7},
+                       annotation_clip=False)  # its point is on the pie: no need to check, at every layout
     return note, angle, side
 
 
@@ -274,7 +296,7 @@ def all_values(spec: ChartSpec) -> list[float]:
 
 
 def _bars(spec: ChartSpec, style: ChartStyle, fig, target: Target, horizontal: bool) -> None:
-    ax = fig.add_subplot(1, 1, 1)
+    ax = _plot(fig)
     fmt = AxisFormat(style.formatter, spec.value_type, all_values(spec))
     n_series = len(spec.series)
     positions = list(range(len(spec.categories)))
@@ -289,7 +311,8 @@ def _bars(spec: ChartSpec, style: ChartStyle, fig, target: Target, horizontal: b
         draw = ax.barh if horizontal else ax.bar
         bars = draw(where, values, thickness * 0.92, color=_colour(style, index), label=series.name)
         labels = [fmt.label(f) for f in series.figures]
-        value_labels += ax.bar_label(bars, labels=labels, padding=3, fontsize=target.label, color=style.text)
+        value_labels += ax.bar_label(bars, labels=labels, padding=3, fontsize=target.label, color=style.text,
+                                     annotation_clip=False)  # a bar's end is in the plot: not checked
         handles.append(bars)
         names.append(series.name)
     if n_series == 1:
@@ -324,6 +347,8 @@ def _bars(spec: ChartSpec, style: ChartStyle, fig, target: Target, horizontal: b
         # labels of one band are a bar apart, and each must stay clear of the bar beside its own
         _tall_enough(fig, ax, value_labels, 0.95 if n_series == 1 else 0.8 / n_series,
                      target.heights[spec.size] * 0.6)
+        if fig.get_figheight() > target.tallest:
+            return
     else:
         _upright_or_turned(fig, value_labels)
     _room_for_labels(fig, ax, value_labels, horizontal)
@@ -391,7 +416,7 @@ def _room_for_labels(fig, ax, labels, horizontal: bool) -> None:
 # -- trend ----------------------------------------------------------------------------------
 
 def _trend(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
-    ax = fig.add_subplot(1, 1, 1)
+    ax = _plot(fig)
     fmt = AxisFormat(style.formatter, spec.value_type, all_values(spec))
     x = list(range(len(spec.categories)))
     handles, names, ends = [], [], []
@@ -407,7 +432,7 @@ def _trend(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
         last = points[-1]
         ends.append(ax.annotate(fmt.label(last[2]), (last[0], last[1]), textcoords="offset points",
                                 xytext=(6, 0), va="center", fontsize=target.label, fontweight="bold",
-                                color=_on_white(colour)))
+                                color=_on_white(colour), annotation_clip=False))  # a point of the line
         if series.reference is not None and series.reference.number is not None:
             ax.axhline(float(series.reference.number), color=colour, linestyle="--", linewidth=1.0)
             handle, text = _reference_handle(colour, f"{spec.reference_label}: {fmt.label(series.reference)}")
@@ -449,7 +474,7 @@ def _apart(fig, labels) -> None:
 # -- stacked bars ---------------------------------------------------------------------------
 
 def _stacked(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
-    ax = fig.add_subplot(1, 1, 1)
+    ax = _plot(fig)
     fmt = AxisFormat(style.formatter, spec.value_type, all_values(spec))
     positions = list(range(len(spec.categories)))[::-1]
     left = [0.0] * len(spec.categories)
@@ -462,7 +487,8 @@ def _stacked(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
                        edgecolor="white", linewidth=0.6)
         handles.append(bars)
         labels = ax.bar_label(bars, labels=[fmt.label(f) if v else "" for f, v in zip(series.figures, values)],
-                              label_type="center", fontsize=target.label, color=text_on(colour), fontweight="bold")
+                              label_type="center", fontsize=target.label, color=text_on(colour), fontweight="bold",
+                              annotation_clip=False)  # on its segment, in the plot
         segments += [(layout.on_fill(t, bar), bar) for t, bar in zip(labels, bars.patches)]
         left = [a + b for a, b in zip(left, values)]
     width = target.widths[spec.size]
@@ -475,6 +501,8 @@ def _stacked(spec: ChartSpec, style: ChartStyle, fig, target: Target) -> None:
     _title(ax, spec, target)
     _fit_title(fig, spec, target)
     _tall_enough(fig, ax, [t for t, _ in segments], 0.6, target.heights[spec.size] * 0.6)
+    if fig.get_figheight() > target.tallest:
+        return
     # a segment too short for its figure shows none (the data table under the chart has it)
     render = layout.renderer(fig)
     for text, bar in segments:
@@ -507,21 +535,24 @@ def _height(spec: ChartSpec, target: Target) -> float:
     return height
 
 
-def figure(spec: ChartSpec, style: ChartStyle, target: str = "print"):
+def figure(spec: ChartSpec, style: ChartStyle, target: str = "print", tallest: float = math.inf):
+    """``spec`` drawn for ``target``; a chart of bands sized taller than ``tallest`` inches is
+    left unfinished (its labels not fitted): the slides split it, only its height is of use."""
     _register_fonts()
-    drawn_for = TARGETS[target]
+    drawn_for = replace(TARGETS[target], tallest=tallest)
     width = drawn_for.widths[spec.size]
     with plt.rc_context(_rc(style, drawn_for)):
         fig = plt.figure(figsize=(width, _height(spec, drawn_for)), layout="constrained")
         values = [v for s in spec.series for v in spec.values(s) if v is not None]
         if not values or spec.kind in ("pie", "donut") and not any(v > 0 for v in values):
-            ax = fig.add_subplot(1, 1, 1)  # a draft's chart before its data: said, not drawn empty
+            ax = _plot(fig)  # a draft's chart before its data: said, not drawn empty
             _title(ax, spec, drawn_for)
             ax.set_axis_off()
             ax.text(0.5, 0.5, "n.d. – dati non ancora disponibili", ha="center", va="center", transform=ax.transAxes)
         else:
             BUILDERS[spec.kind](spec, style, fig, drawn_for)
-            _fit_legends(fig)
+            if fig.get_figheight() <= tallest:
+                _fit_legends(fig)
     return fig
 
 

@@ -7,6 +7,7 @@ consecutive slides, on one value scale so that the parts read as one chart.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import matplotlib.pyplot as plt
 
@@ -64,16 +65,22 @@ def _one_scale(figures) -> None:
         mpl._room_for_labels(fig, ax, list(ax.texts), horizontal=True)  # the ticks may have moved the plot
 
 
+def _unfinished_past(spec: ChartSpec, count: int) -> float:
+    """How tall a drawing of ``spec`` in ``count`` parts may be before it is given up as soon
+    as sized (it will be split again: fitting its labels would be wasted)."""
+    return TALLEST if spec.kind in SPLITTABLE and count < len(spec.categories) else math.inf
+
+
 def slide_figures(spec: ChartSpec, style: ChartStyle) -> list:
     """The figures of ``spec`` drawn for the slides: one, or the parts of a chart split so
     that each is no taller than :data:`TALLEST`."""
-    figures = [mpl.figure(spec, style, "slide")]
+    figures = [mpl.figure(spec, style, "slide", _unfinished_past(spec, 1))]
     count = 1
     while spec.kind in SPLITTABLE and count < len(spec.categories) \
             and any(fig.get_figheight() > TALLEST for fig in figures):
         _close(figures)
         count += 1
-        figures = [mpl.figure(one, style, "slide") for one in split(spec, count)]
+        figures = [mpl.figure(one, style, "slide", _unfinished_past(spec, count)) for one in split(spec, count)]
     if len(figures) > 1:
         _one_scale(figures)
     return figures

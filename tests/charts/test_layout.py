@@ -172,3 +172,63 @@ def test_a_long_title_is_wrapped_inside_the_figure():
         assert "\n" in fig.axes[0].get_title(loc="left")
     finally:
         plt.close(fig)
+
+
+# -- measuring: laid out again only when something changed, where a drawing puts things ----
+
+def _counting_layouts(fig) -> list:
+    engine = fig.get_layout_engine()
+    calls, execute = [], engine.execute
+    engine.execute = lambda figure: calls.append(figure) or execute(figure)
+    return calls
+
+
+def test_a_figure_is_laid_out_again_only_when_something_changed():
+    spec, style = next((s, st) for s, st in CHARTS if s.kind == "hbar")
+    fig = mpl.figure(spec, style)
+    try:
+        calls = _counting_layouts(fig)
+        ax = fig.axes[0]
+        first = layout.renderer(fig)  # as the builders last measured it
+        assert layout.renderer(fig) is first and calls == []
+        low, high = ax.get_xlim()
+        ax.set_xlim(low, high * 2)
+        layout.renderer(fig)
+        ax.texts[0].set_text(ax.texts[0].get_text() + " in più")
+        layout.renderer(fig)
+        fig.set_figheight(fig.get_figheight() + 1)
+        layout.renderer(fig)
+        assert len(calls) == 3
+    finally:
+        plt.close(fig)
+
+
+def test_the_builders_measure_the_texts_where_the_drawing_puts_them():
+    for spec, style in CHARTS:
+        fig = mpl.figure(spec, style)
+        try:
+            ax = fig.axes[0]
+            shown = [ax._left_title, *ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels()]
+            shown = [t for t in shown if t.get_visible() and t.get_text()]
+            laid_out = layout.renderer(fig)
+            measured = [v for t in shown for v in layout.box_of(t, laid_out).bounds]
+            drawn = layout.drawn(fig)
+            assert measured == pytest.approx([v for t in shown for v in layout.box_of(t, drawn).bounds],
+                                             abs=0.01), spec.id
+        finally:
+            plt.close(fig)
+
+
+def test_a_label_outside_a_pie_counts_for_the_layout_by_its_letters():
+    spec, style = next((s, st) for s, st in CHARTS if s.id == "lavoro-distanza-dati-1")
+    fig = mpl.figure(spec, style)
+    try:
+        render = layout.drawn(fig)
+        notes = [t for t in fig.axes[0].texts if isinstance(t, layout.Note)]
+        assert notes
+        for note in notes:
+            letters = layout.box_of(note, render)
+            assert note.get_tightbbox(render).bounds == pytest.approx(letters.bounds)
+            assert note.get_window_extent(render).width > letters.width  # with its leader line
+    finally:
+        plt.close(fig)
