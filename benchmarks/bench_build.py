@@ -70,13 +70,15 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_build(project: Path, out: Path, *args: str) -> tuple[float, int]:
-    """Seconds and peak RSS (bytes, all processes) of one ``reportgen build``."""
+def run_build(project: Path, out: Path, *args: str, memory: bool = False) -> tuple[float, int]:
+    """Seconds of one ``reportgen build`` and, with ``memory``, its peak RSS (bytes, all
+    processes; else 0). Sampling costs a tenth of a core (reading /proc every 20 ms): it is
+    done only for the builds whose peak is reported, not to slow down the ones timed alone."""
     command = [sys.executable, "-m", "reportgen", "build", str(project), "--out", str(out), "--quiet", *args]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
-    sampling = os.path.isdir("/proc")
+    sampling = memory and os.path.isdir("/proc")
 
     def sample() -> None:
         nonlocal peak
@@ -199,7 +201,7 @@ def bench_sample(name: str, tmp: Path, jobs: list[str], repeat: int, rows: list,
     cold, warm, narrative = [], [], []
     for attempt in range(repeat):
         out = tmp / f"out-{name}-{attempt}"
-        seconds, peak = run_build(project, out, *jobs)
+        seconds, peak = run_build(project, out, *jobs, memory=True)
         cold.append(seconds)
         peaks.append((name, peak))
         warm.append(run_build(project, out, *jobs)[0])
@@ -241,7 +243,7 @@ def main() -> int:
             ref, pages, cold = measured[SAMPLES[0]]
             big_project = synthetic(tmp / "synthetic", options.scale)
             big_ref, big_pages = reference(big_project)
-            big_cold, big_peak = run_build(big_project, tmp / "out-synthetic", *jobs)
+            big_cold, big_peak = run_build(big_project, tmp / "out-synthetic", *jobs, memory=True)
             peaks.append((f"{SAMPLES[0]} × {options.scale}", big_peak))
             scaling = [(f"sample × 1 ({pages} pages)", ref, cold, pages),
                        (f"sample × {options.scale} ({big_pages} pages)", big_ref, big_cold, big_pages)]
