@@ -153,19 +153,26 @@ def add_table(slide, left: int, top: int, widths: list[int], rows: list[TableRow
             xml.extend(_cell_xml(cell, centipoints, font, "") for cell in row.cells)
         xml.append("</a:tr>")
     grid = "".join(f'<a:gridCol w="{width}"/>' for width in widths)
+    frame = _insert_shape(slide, _TABLE_FRAME.format(int(left), int(top), sum(widths),
+                                                     sum(row.height for row in rows), grid, "".join(xml)), "Table")
+    return False if frame is None else slide.shapes._shape_factory(frame)
+
+
+def _insert_shape(slide, xml: str, name: str):
+    """``xml`` added to ``slide`` as its next shape, numbered and named as python-pptx does;
+    None, with nothing added, for a character XML refuses or another python-pptx."""
     try:
-        frame = parse_xml(_TABLE_FRAME.format(int(left), int(top), sum(widths), sum(row.height for row in rows),
-                                              grid, "".join(xml)).encode("utf-8"))
+        element = parse_xml(xml.encode("utf-8"))
         shapes = slide.shapes
         tree = shapes._spTree
         shape_id = shapes._next_shape_id  # taken last: nothing may fail once it is
-    except (AttributeError, TypeError, etree.XMLSyntaxError):  # another python-pptx, a character XML refuses
-        return False
-    properties = frame[0][0]  # p:nvGraphicFramePr/p:cNvPr
+    except (AttributeError, TypeError, etree.XMLSyntaxError):
+        return None
+    properties = element[0][0]  # the shape's own properties: p:nvSpPr/p:cNvPr, p:nvGraphicFramePr/p:cNvPr
     properties.set("id", str(shape_id))
-    properties.set("name", f"Table {shape_id - 1}")
-    tree.insert_element_before(frame, "p:extLst")
-    return shapes._shape_factory(frame)
+    properties.set("name", f"{name} {shape_id - 1}")
+    tree.insert_element_before(element, "p:extLst")
+    return element
 
 
 class TextPara(NamedTuple):
@@ -247,19 +254,8 @@ def add_textbox(slide, frame: tuple[int, int, int, int], paragraphs: list[TextPa
     if any(_CONTROL.search(para.text) for para in paragraphs):
         return False
     body = "".join(_paragraph_xml(p, font, coloured) for p in paragraphs) or "<a:p/>"
-    try:
-        sp = parse_xml(_TEXTBOX.format(0, "", *(int(v) for v in frame), "square" if wrap else "none", body)
-                       .encode("utf-8"))
-        shapes = slide.shapes
-        tree = shapes._spTree
-        shape_id = shapes._next_shape_id  # taken last: nothing may fail once it is
-    except (AttributeError, TypeError, etree.XMLSyntaxError):  # another python-pptx, a character XML refuses
-        return False
-    properties = sp[0][0]  # p:nvSpPr/p:cNvPr
-    properties.set("id", str(shape_id))
-    properties.set("name", f"TextBox {shape_id - 1}")
-    tree.insert_element_before(sp, "p:extLst")
-    return True
+    xml = _TEXTBOX.format(0, "", *(int(v) for v in frame), "square" if wrap else "none", body)
+    return _insert_shape(slide, xml, "TextBox") is not None
 
 
 def write_cell_pptx(cell, text: str, right: bool, size: float, bold: bool, font: str | None,
