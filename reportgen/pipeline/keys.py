@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 from ..charts import ChartStyle, RenderedChart
@@ -82,19 +83,18 @@ class PieceKeys:
     def _images(self, html: str) -> set[str]:
         return {(self.root / urllib.parse.unquote(src)).resolve().as_uri() for src in _RELATIVE_SRC.findall(html)}
 
+    @cached_property
     def _deck_inputs(self) -> list:
         """What every slide may show besides its section: the template, the logo, the fonts,
         the theme and the report's metadata (hashed once per build)."""
-        if not hasattr(self, "_deck_wide"):
-            report = self.report
-            theme = report.meta.theme
-            files = [self.root / name for name in (theme.logo, theme.emblem, theme.pptx_template) if name]
-            self._deck_wide = [report.meta, report.partial, self.formatter,
-                               [file_digest(p) for p in files if p.is_file()], bundled_digest()]
-        return self._deck_wide
+        report = self.report
+        theme = report.meta.theme
+        files = [self.root / name for name in (theme.logo, theme.emblem, theme.pptx_template) if name]
+        return [report.meta, report.partial, self.formatter, [file_digest(p) for p in files if p.is_file()],
+                bundled_digest()]
 
     def deck(self) -> str:
-        return digest("deck", self._deck_inputs(), [self.section(s) for s in self.report.sections])
+        return digest("deck", self._deck_inputs, [self.section(s) for s in self.report.sections])
 
     def deck_part(self, section: Section | None) -> str:
         """A part of the deck: the title slide (None) or a top-level section's slides.
@@ -106,8 +106,8 @@ class PieceKeys:
         (render.deck.slides.has_divider): that is in its key."""
         report = self.report
         if section is None:
-            return digest("deck_part", self._deck_inputs(), "title", [s.heading for s in report.sections])
-        return digest("deck_part", self._deck_inputs(), self.section(section),
+            return digest("deck_part", self._deck_inputs, "title", [s.heading for s in report.sections])
+        return digest("deck_part", self._deck_inputs, self.section(section),
                       any(chapter.children for chapter in report.sections))
 
     def chart(self, spec: ChartSpec, style: ChartStyle, target: str = "print") -> str:

@@ -66,26 +66,29 @@ def _leaves(tree, kind: str = "/Nums") -> list[tuple[object, object]]:
 
 def _prefix_ids(root, prefix: bytes) -> None:
     """Structure element IDs are unique within one piece only (WeasyPrint names a table's
-    header cells after the table's object number, and numbers restart in every piece): they
-    are prefixed, with the /Headers attributes of the cells that refer to them."""
-    seen: set[tuple[int, int]] = set()
-    stack = [root.get("/K")]
+    header cells after the table's object number, and numbers restart in every piece): every
+    element's are prefixed (:func:`_prefix_element`)."""
+    seen: set[tuple[int, int]] = set()  # an element reached twice is prefixed once
+    stack = [kid for kid in struct_kids(root) if _is_element(kid)]
     while stack:
-        node = stack.pop()
-        if isinstance(node, pikepdf.Array):
-            stack.extend(node)
-            continue
-        if not isinstance(node, pikepdf.Dictionary) or (node.is_indirect and node.objgen in seen):
-            continue
-        if node.is_indirect:
-            seen.add(node.objgen)
-        if "/ID" in node:
-            node.ID = pikepdf.String(prefix + bytes(node.ID))
-        if "/Headers" in node and not node.get("/S"):  # an attribute object (/O /Table)
-            node.Headers = pikepdf.Array([pikepdf.String(prefix + bytes(h)) for h in node.Headers])
-        for key in ("/A", "/K"):
-            if key in node:
-                stack.append(node[key])
+        element = stack.pop()
+        if element.is_indirect:
+            if element.objgen in seen:
+                continue
+            seen.add(element.objgen)
+        _prefix_element(element, prefix)
+        stack += [kid for kid in struct_kids(element) if _is_element(kid)]
+
+
+def _prefix_element(element, prefix: bytes) -> None:
+    """``prefix`` before an element's ID and before the IDs its attributes refer to (/Headers)."""
+    if "/ID" in element:
+        element.ID = pikepdf.String(prefix + bytes(element.ID))
+    if "/A" in element:
+        attributes = element.A
+        for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                attribute.Headers = pikepdf.Array([pikepdf.String(prefix + bytes(h)) for h in attribute.Headers])
 
 
 def _outline_items(outlines) -> list:
@@ -122,13 +125,8 @@ def _prepare(item, prefix: bytes, in_head: bool = False, keep_kids: bool = False
     keys = item.keys()  # one call: each look-up of a key is another
     if "/S" not in keys:
         return True
-    if "/ID" in keys:
-        item.ID = pikepdf.String(prefix + bytes(item.ID))
-    if "/A" in keys:
-        attributes = item.A
-        for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
-            if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
-                attribute.Headers = pikepdf.Array([pikepdf.String(prefix + bytes(h)) for h in attribute.Headers])
+    if "/ID" in keys or "/A" in keys:
+        _prefix_element(item, prefix)
     kind = item.S
     if kind == "/TH":
         scope_header(item, in_head)

@@ -52,7 +52,6 @@ def import_weasyprint() -> None:
 
 
 def _fetcher_class():
-    import_weasyprint()
     from weasyprint import URLFetcher
 
     class ProjectFetcher(URLFetcher):
@@ -168,7 +167,6 @@ atexit.register(_STYLESHEETS.clear)
 def _stylesheet(css: str, project_root: Path, fetcher):
     """The parsed stylesheet with its fonts, and the warnings parsing gave: the same for every
     piece of a document, so a process parses it once (a tenth of a second per piece)."""
-    import_weasyprint()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
