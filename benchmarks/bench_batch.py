@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import psutil
+from machine import contention
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "schede-obiettivi-2024"
@@ -103,22 +104,6 @@ def change_one_unit(project: Path, unit: str) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _contention() -> str:
-    """What else wants the CPU now (Linux): the pressure and whether sessions share it by group."""
-    parts = []
-    try:
-        some = Path("/proc/pressure/cpu").read_text().split()[1]  # avg10=…
-        parts.append(f"CPU pressure {some.split('=')[1]} % of the time (avg10)")
-    except (OSError, IndexError):
-        pass
-    try:
-        if Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1":
-            parts.append("autogroup on (one CPU share per session)")
-    except OSError:
-        pass
-    return ", ".join(parts) or "no pressure figures on this system"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=0, help="the first N units only (default: all)")
@@ -158,7 +143,7 @@ def main() -> int:
     got = (figures["2"]["cpu_main"] + figures["2"]["cpu_workers"]) / figures["2"]["seconds"]
     print(f"  speed-up --jobs 2 / --jobs 1: {speedup:.2f}x (target >= {MIN_SPEEDUP}x)")
     print(f"  CPU per card --jobs 1 / --jobs 2: {efficiency:.2f}, so {2 * efficiency:.2f}x on two free cores; "
-          f"{_contention()}")
+          f"{contention()}")
     print(f"  LocalCluster / --jobs 2: {cluster:.2f} (target >= {1 - CLUSTER_SLACK:.2f})")
     changed = figures["changed"]
     print(f"  one unit changed: {changed['seconds']:.2f} s, {changed['cards']} card made (target <= {CHANGED_SECONDS} s)")

@@ -14,8 +14,9 @@ pass on one core, so its CPU time is its time): divided by the cores, it is the 
 schedule of the same work could take. A scaling run builds a synthetic report made of ``--scale`` copies of the
 2024 sample's sections. The start-up of ``reportgen --help`` and ``reportgen check`` is timed
 in fresh processes, and one cold build of the 2024 sample is profiled (cProfile, one process:
-``--jobs 1``), its top functions by cumulative time printed. The machine's load average is
-printed with the numbers: on a shared machine they are only as good as it is idle.
+``--jobs 1``), its top functions by cumulative time printed. The machine's load average, CPU
+pressure and speed (a fixed loop timed alone and two at once, see ``machine.py``) are printed
+before and after: on a shared machine the numbers are only as good as it is idle.
 Exits 1 when a target of issue 21 is missed.
 """
 
@@ -36,6 +37,7 @@ import time
 from pathlib import Path
 
 import yaml
+from machine import contention, speed
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ("relazione-2024", "abstract-2023", "nota-preliminare-2024")
@@ -252,7 +254,7 @@ def main() -> int:
     # as an installed reportgen has them: the compiled modules up to date (a process that finds one
     # stale compiles it again, and with PYTHONDONTWRITEBYTECODE set it does so at every start)
     compileall.compile_dir(str(ROOT / "reportgen"), quiet=1)
-    load_before = load()
+    load_before, speed_before = load(), speed()
     help_seconds = startup(["--help"], options.repeat)
     check_seconds = startup(["check", str(SAMPLE)], options.repeat)
     rows.append(("reportgen --help", help_seconds, None, f"≤ {HELP} s", help_seconds <= HELP))
@@ -274,10 +276,11 @@ def main() -> int:
             project = tmp / "profiled"
             shutil.copytree(SAMPLE, project)
             profiled = profile(project, tmp / "out-profiled", PROFILE_TOP)
-    load_after = load()
+    load_after, speed_after = load(), speed()
 
     print(f"\nreportgen build benchmark: {options.jobs} worker(s), {os.cpu_count()} core(s), "
-          f"median of {options.repeat}; load average {load_before} before, {load_after} after\n")
+          f"median of {options.repeat}; load average {load_before} before, {load_after} after")
+    print(f"machine before: {speed_before}\nmachine after:  {speed_after}; {contention()}\n")
     print(f"{'measure':<78} {'seconds':>8} {'× ref':>7}  target")
     failures = []
     for label, seconds, ratio, target, met in rows:
