@@ -42,14 +42,15 @@ def piece_from_cache(entry: tuple[bytes, dict] | None) -> PdfPiece | None:
     try:
         return PdfPiece(data, int(meta["pages"]), {str(k): int(v) for k, v in meta["section_pages"].items()},
                         tuple(int(i) for i in meta["unnumbered"]), tuple(str(w) for w in meta["warnings"]),
-                        int(meta["last_fill"]) / FILL_SCALE)
+                        int(meta["last_fill"]) / FILL_SCALE, tuple(int(i) for i in meta.get("contents", ())))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
 
 def piece_meta(piece: PdfPiece) -> dict:
     return {"pages": piece.pages, "section_pages": piece.section_pages, "unnumbered": list(piece.unnumbered),
-            "warnings": list(piece.warnings), "last_fill": round(piece.last_fill * FILL_SCALE)}
+            "warnings": list(piece.warnings), "last_fill": round(piece.last_fill * FILL_SCALE),
+            "contents": list(piece.contents)}
 
 
 def page_of(entry: tuple[bytes, dict] | None) -> str | None:

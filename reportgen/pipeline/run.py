@@ -4,8 +4,8 @@ The charts come first, since the pages of their sections wait for them; then the
 (its title slide and each top-level section's slides, kept on their own and streamed into one
 package once all are there); each section's pages are scheduled as soon as its charts are there,
 and each run of sections sharing pages (style.page_breaks, see .assemble) once its sections are
-measured. In the meantime the front matter is laid out once with placeholder numbers, only to count its pages; when every
-section is done the contents are laid out with the real numbers and the document is merged.
+measured. In the meantime the front matter is laid out once, its page numbers placeholders; when every
+section is done the numbers are written over them as the document is merged (render.contents).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..charts import RenderedChart, chart_style, draw_chart, draw_slide_chart
 from ..content.model import Report
 from ..formatting import Formatter
 from ..progress import Progress, Silent
-from ..render.common import FOLIOS, accessible_theme
+from ..render.common import FOLIOS, Contents, accessible_theme
 from ..render.html import HtmlRenderer
 from ..render.pdf import PROFILES, PdfPiece
 from . import tasks
@@ -33,7 +33,6 @@ STAGES = {"pdf": "Laying out the A4 pages", "slides": "Laying out the slide page
 DECK_STAGE = "Writing the PowerPoint deck"
 CHART_STAGE = "Drawing the charts"
 TITLE_PART = -1  # the deck's title slide among its parts (render.deck.parts.TITLE: python-pptx not imported here)
-TOC_PLACEHOLDER = 888  # a page number as wide as any the contents will print
 CHART_TARGETS = {"pdf": "print", "slides": "slide"}  # output format → what its charts are drawn for
 
 
@@ -185,16 +184,16 @@ class _Run:
         # the slides keep a slide per section: where the A4 pages break is the report's style
         breaks = self.report.meta.theme.page_breaks if fmt == "pdf" else "chapters"
         layout = Layout(fmt, name, variant, renderer, renderer.css(), self.report.sections, breaks)
-        layout.front_pages = (self.page_map.get(name) or {}).get("front")
         self.layouts[fmt] = layout
         self.progress.stage(STAGES[fmt], len(layout.sections) + (0 if self.report.partial else 1))
-        if not self.report.partial and layout.front_pages is None:
-            # how long the contents are does not depend on the numbers they print: counted now, in
-            # parallel, the contents are laid out once the sections are done, not twice
-            placeholders = {section.id: TOC_PLACEHOLDER for section in self.report.walk()}
-            html = renderer.document(front=True, sections=[], toc_pages=placeholders)
-            self._lay_out(layout, html, "front-count", lambda piece: self._front_counted(layout, piece),
-                          PRIORITY_CHART)
+        if not self.report.partial:
+            # the contents laid out once, now, in parallel with the sections: their page numbers
+            # are placeholders, written in at the merge (render.contents); nothing else on the
+            # page depends on them, so the placeholders also say how long the contents are
+            placeholders = {section.id: index for index, section in enumerate(self.report.walk())}
+            html = renderer.document(front=True, sections=[], toc_pages=placeholders, toc_placeholders=True)
+            self._lay_out(layout, html, "front", lambda piece: self._front_laid_out(layout, piece), PRIORITY_CHART,
+                          numbers=html.count(' data-page="'))
         self._schedule_ready(layout)
 
     def _known_piece(self, source: str | None) -> PdfPiece | None:
@@ -264,7 +263,7 @@ class _Run:
                           source=source)
 
     def _lay_out(self, layout: Layout, html: str, name: str, then: Callable[[PdfPiece], None],
-                 priority: float | None = None, source: str | None = None) -> None:
+                 priority: float | None = None, source: str | None = None, numbers: int = 0) -> None:
         key = self.keys.page(layout.name, layout.variant, html, layout.css)
         if source:  # next time, found from the sources alone
             self.cache.put("page_source", source, b"", {"page": key})
@@ -281,7 +280,7 @@ class _Run:
 
         # a piece's size stands for its cost: the longest go first, no big one is left for the end
         self.schedule.submit(len(html) if priority is None else priority, store, tasks.lay_out, html, layout.css,
-                             self.root, layout.variant)
+                             self.root, layout.variant, numbers)
 
     def _piece_done(self, layout: Layout, run: tuple[int, ...], piece: PdfPiece) -> None:
         if not layout.keeps(run, piece):  # cut where the run left a hole: its parts are laid out instead
@@ -293,17 +292,26 @@ class _Run:
             if self.report.partial:
                 self._merge(layout)
             elif layout.front_pages is not None:
-                self._front(layout)
+                self._contents_ready(layout)
 
-    def _front_counted(self, layout: Layout, piece: PdfPiece) -> None:
+    def _front_laid_out(self, layout: Layout, piece: PdfPiece) -> None:
         layout.front_pages = piece.pages
+        if piece.contents and max(piece.contents) < sum(1 for _ in self.report.walk()):  # all can be written in
+            layout.front = dataclasses.replace(piece, section_pages={})  # its anchors only stand in for the sections'
+            self.progress.advance(STAGES[layout.fmt])
         if layout.complete:
+            self._contents_ready(layout)
+
+    def _contents_ready(self, layout: Layout) -> None:
+        if layout.front is not None:
+            self._merge(layout)
+        else:  # a project's own templates draw the numbers otherwise: laid out with them
             self._front(layout)
 
     def _front(self, layout: Layout) -> None:
         html = layout.renderer.document(front=True, sections=[], toc_pages=layout.toc_pages())
         # on the way to the merged file: before any piece still queued
-        self._lay_out(layout, html, "front", lambda piece: self._front_done(layout, piece), PRIORITY_FIRST)
+        self._lay_out(layout, html, "front-numbers", lambda piece: self._front_done(layout, piece), PRIORITY_FIRST)
 
     def _front_done(self, layout: Layout, piece: PdfPiece) -> None:
         if piece.pages != layout.front_pages:
@@ -328,9 +336,13 @@ class _Run:
         archival = layout.variant != PROFILES["standard"]
         attached = attachments(self.report) if archival else ()
         # in a worker: the A4 and the slide PDF are merged at the same time
-        colour = accessible_theme(self.report.meta.theme).muted
-        self.schedule.submit(PRIORITY_FIRST, merged, tasks.merge, pieces, FOLIOS[layout.name], colour, first, total,
-                             archival, attached, self.report.meta.document_date)
+        theme = accessible_theme(self.report.meta.theme)
+        contents = None
+        if layout.front is not None and layout.front.contents:
+            printed, walk = layout.toc_pages(), list(self.report.walk())
+            contents = Contents({i: str(printed[walk[i].id]) for i in layout.front.contents}, theme.text)
+        self.schedule.submit(PRIORITY_FIRST, merged, tasks.merge, pieces, FOLIOS[layout.name], theme.muted, first,
+                             total, archival, attached, self.report.meta.document_date, contents)
 
 
 def _drawings(entry: tuple[bytes, dict] | None) -> tuple[bytes, ...] | None:
@@ -359,7 +371,7 @@ def render_outputs(report: Report, formatter: Formatter, root: Path, formats: tu
                    workers: Workers | None = None, cache: BuildCache | None = None,
                    progress: Progress | None = None, pdf_profile: str = "standard") -> RenderedOutputs:
     """Render ``formats`` (pdf, slides, pptx) of ``report``. ``page_map``: the pages of the
-    last full build (numbers for a section built alone, the contents' length); ``jobs``:
+    last full build (the numbers of a section built alone); ``jobs``:
     worker processes (default: the number of cores), or ``workers`` already started (closed
     when done); ``pdf_profile``: standard (PDF/UA-1) or archival (PDF/A-3u and PDF/UA-1, the
     tables attached)."""

@@ -14,16 +14,17 @@ from pathlib import Path
 
 from ..content.model import Report
 from ..formatting import Formatter
-from ..render.common import Folio
+from ..render.common import Contents, Folio
 from ..render.pdf import PdfPiece, render_pdf
 
 
-def lay_out(html: str, css: str, root: Path, variant: str | None) -> PdfPiece:
+def lay_out(html: str, css: str, root: Path, variant: str | None, numbers: int = 0) -> PdfPiece:
     """A piece laid out and made ready for the merge (what depends on it alone, done once
-    here, in parallel, and cached with it: after an edit the merge only stitches)."""
+    here, in parallel, and cached with it: after an edit the merge only stitches). ``numbers``:
+    the contents' page numbers it holds as placeholders (see render.merge.prepare_piece)."""
     from ..render.merge import prepare_piece
 
-    return prepare_piece(render_pdf(html, css, root, variant))
+    return prepare_piece(render_pdf(html, css, root, variant), numbers)
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,14 @@ class Merged:
 
 
 def merge(pieces: Sequence[PdfPiece], folio: Folio, colour: str, first: int, total: int | None, archival: bool,
-          attachments: Sequence[tuple[str, str, bytes]], date: _dt.date | None) -> Merged:
+          attachments: Sequence[tuple[str, str, bytes]], date: _dt.date | None,
+          contents: Contents | None = None) -> Merged:
     """The merged document; ``attachments`` as (file name, description, data)."""
     from ..render.merge import merge_pieces
     from ..render.pdfpost import Attachment
 
     files = [Attachment(name, description, data) for name, description, data in attachments]
-    merged = merge_pieces(pieces, folio, colour, first, total, archival, files, date)
+    merged = merge_pieces(pieces, folio, colour, first, total, archival, files, date, contents)
     return Merged(merged.data, merged.pages, dict(merged.section_pages))
 
 

@@ -107,3 +107,17 @@ FOLIOS = {
     "pdf": Folio("Pagina {page} di {pages}", "Regular", 8, right_mm=18, bottom_mm=20),
     "slides": Folio("{page}", "SemiBold", 10, right_mm=16, bottom_mm=14),
 }
+
+# The colour the contents' page numbers are laid out in while they are placeholders, before the
+# sections' pages are known: no text of a report is drawn in it, so the merge finds them by it
+# and writes the numbers in (render.contents). A CSS colour and its 0–255 channels.
+CONTENTS_PLACEHOLDER = (1, 2, 3)
+CONTENTS_PLACEHOLDER_CSS = "rgb({}, {}, {})".format(*CONTENTS_PLACEHOLDER)
+
+
+@dataclass(frozen=True, slots=True)
+class Contents:
+    """The contents' page numbers, written over their placeholders at the merge."""
+
+    pages: dict[int, str]  # section index in report.walk() → the number printed
+    colour: str  # the colour the contents print them in

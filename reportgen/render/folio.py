@@ -17,7 +17,7 @@ import pikepdf
 from ..colours import rgb_triplet
 from ..resources import font_path
 from .common import Folio
-from .fonts import _subset, _to_unicode_stream, _without_layout_tables
+from .fonts import _subset, _to_unicode_stream, _w_array, _without_layout_tables
 
 MM = 72 / 25.4
 FONT_RESOURCE = pikepdf.Name("/RGfolio")
@@ -60,13 +60,10 @@ def _font_dictionary(pdf: pikepdf.Pdf, font: _FolioFont) -> pikepdf.Object:
         Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/" + font.name), Flags=32,
         FontBBox=list(font.bbox), ItalicAngle=0, Ascent=round(font.ascent), Descent=round(font.descent),
         CapHeight=round(font.cap_height), StemV=80, FontFile2=program)
-    widths: list = []
-    for gid in sorted(font.widths):
-        widths += [gid, [font.widths[gid]]]
     cid_font = pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name("/" + font.name),
         CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
-        FontDescriptor=pdf.make_indirect(descriptor), W=widths, CIDToGIDMap=pikepdf.Name.Identity)
+        FontDescriptor=pdf.make_indirect(descriptor), W=_w_array(font.widths), CIDToGIDMap=pikepdf.Name.Identity)
     to_unicode = _to_unicode_stream(pdf, {gid: f"{ord(c):04x}".encode() for c, gid in font.glyphs.items()})
     return pdf.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/" + font.name),

@@ -68,6 +68,14 @@ def _widths(w) -> dict[int, object]:
     return widths
 
 
+def _w_array(widths: dict[int, object]) -> pikepdf.Array:
+    """A CID font's /W: each glyph id with its width, in order (the inverse of :func:`_widths`)."""
+    flat: list = []
+    for gid in sorted(widths):
+        flat += [gid, [widths[gid]]]
+    return pikepdf.Array(flat)
+
+
 def _unicode_map(stream) -> dict[int, bytes]:
     data, mapping = stream.read_bytes(), {}
     for block in _BFCHAR.findall(data):
@@ -210,10 +218,7 @@ def merge_fonts(pdf: pikepdf.Pdf) -> None:
         descriptor.FontFile2.Length1 = len(program)
         if "/CIDSet" in descriptor:
             del descriptor.CIDSet  # optional, and would describe one piece's subset only
-        flat: list = []
-        for gid in sorted(widths):
-            flat += [gid, [widths[gid]]]
-        cid_font.W = pikepdf.Array(flat)
+        cid_font.W = _w_array(widths)
         keep.ToUnicode = _to_unicode_stream(pdf, unicode)
         for member in members[1:]:
             replacement[member.objgen] = keep

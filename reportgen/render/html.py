@@ -28,7 +28,7 @@ from ..formatting import Formatter
 from ..load.files import MAX_YAML_BYTES as MAX_TEMPLATE_BYTES
 from ..load.files import checked_path
 from ..resources import assets_dir, templates_dir
-from .common import FOLIOS, accessible_theme, cell_text, header_text, iso_date, tone
+from .common import CONTENTS_PLACEHOLDER_CSS, FOLIOS, accessible_theme, cell_text, header_text, iso_date, tone
 
 
 def css_string(value: object) -> Markup:
@@ -147,6 +147,8 @@ class HtmlRenderer:
             "folio": FOLIOS[layout],
             "archival": archival,  # the tables travel inside the PDF too: the colophon says so
             "run_on": frozenset(),  # every top-level section starts a page unless document() says
+            "toc_placeholders": False,
+            "contents_placeholder": CONTENTS_PLACEHOLDER_CSS,
             "logo_url": (project_root / report.meta.theme.logo).resolve().as_uri() if report.meta.theme.logo else None,
             "emblem_url": (project_root / report.meta.theme.emblem).resolve().as_uri() if report.meta.theme.emblem
             else None,
@@ -173,15 +175,18 @@ class HtmlRenderer:
         return self._render("style.css.j2")
 
     def document(self, front: bool | None = None, sections: list[Section] | None = None,
-                 toc_pages: dict[str, int] | None = None, run_on: Collection[str] = ()) -> str:
+                 toc_pages: dict[str, int] | None = None, run_on: Collection[str] = (),
+                 toc_placeholders: bool = False) -> str:
         """One HTML document: the front matter (cover and contents; by default unless the
         report is partial) and ``sections`` (default: all). ``toc_pages`` prints these page
         numbers in the contents instead of letting the layout resolve them, for a front
-        matter laid out apart from the sections it lists. ``run_on``: the ids of top-level
-        sections that follow the one before on its page instead of starting a new one."""
+        matter laid out apart from the sections it lists; with ``toc_placeholders`` they are
+        placeholders, written over when the pieces are merged (:mod:`.contents`). ``run_on``:
+        the ids of top-level sections that follow the one before on its page instead of
+        starting a new one."""
         return self._render("report.html.j2", front=not self.report.partial if front is None else front,
                             sections=self.report.sections if sections is None else sections,
-                            toc_pages=toc_pages, run_on=frozenset(run_on))
+                            toc_pages=toc_pages, run_on=frozenset(run_on), toc_placeholders=toc_placeholders)
 
 
 def render_html(report: Report, formatter: Formatter, project_root: Path,

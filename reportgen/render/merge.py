@@ -25,7 +25,9 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from .common import Folio
+from ..colours import rgb_triplet
+from .common import Contents, Folio
+from .contents import fill_contents, placeholders
 from .folio import add_page_numbers
 from .fonts import merge_fonts
 from .pdf import PdfPiece
@@ -155,9 +157,14 @@ def prepare(pdf: pikepdf.Pdf, prefix: bytes) -> None:
     root[PREPARED] = pikepdf.String(prefix)
 
 
-def prepare_piece(piece: PdfPiece) -> PdfPiece:
-    """``piece`` ready to be stitched: see :func:`prepare`."""
+def prepare_piece(piece: PdfPiece, numbers: int = 0) -> PdfPiece:
+    """``piece`` ready to be stitched: see :func:`prepare`. ``numbers``: how many contents' page
+    numbers it holds as placeholders; the sections they stand for are recorded in the piece
+    (``contents``) when every one of them can be written in at the merge."""
     with pikepdf.open(io.BytesIO(piece.data)) as pdf:
+        if numbers:
+            found = placeholders(pdf)
+            piece = dataclasses.replace(piece, contents=found if found and len(found) == numbers else ())
         prepare(pdf, piece_prefix(pdf, piece.data))
         buffer = io.BytesIO()
         # its metadata as WeasyPrint wrote it (the first piece's is the document's)
@@ -291,11 +298,12 @@ class _Merger:
 
 def merge_pieces(pieces: Sequence[PdfPiece], folio: Folio, colour: str, first_number: int = 1,
                  total: int | None = None, archival: bool = False, attachments: Sequence[Attachment] = (),
-                 date: _dt.date | None = None) -> MergedPdf:
+                 date: _dt.date | None = None, contents: Contents | None = None) -> MergedPdf:
     """Join ``pieces`` in order and number the pages from ``first_number`` (a section built
     alone keeps its numbers in the full report) out of ``total`` (default: this document's).
     ``archival``: the pieces are PDF/A-3u; the result also declares PDF/UA-1 and carries
-    ``attachments`` (dated ``date``) as associated files."""
+    ``attachments`` (dated ``date``) as associated files. ``contents``: the page numbers to write
+    over the placeholders of the first piece (:mod:`.contents`)."""
     _LAST_MERGE.clear()
     merger = _Merger()
     numbers: list[int | None] = []
@@ -309,6 +317,8 @@ def merge_pieces(pieces: Sequence[PdfPiece], folio: Folio, colour: str, first_nu
             if (prefix := bytes(root[PREPARED])) in prefixes:  # the same piece twice: its IDs once more
                 _prefix_ids(root, b"%d-" % len(opened))
             prefixes.add(prefix)
+        if contents is not None and not opened:
+            fill_contents(pdf, contents.pages, rgb_triplet(contents.colour))
         opened.append(pdf)
         start = len(numbers)
         for section, page in piece.section_pages.items():

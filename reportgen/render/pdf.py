@@ -132,6 +132,9 @@ class PdfPiece:
     unnumbered: tuple[int, ...]  # pages (0-based) of a page type without a page number
     warnings: tuple[str, ...] = ()
     last_fill: float = 1.0  # how much of its last page's text area is used, 0 to 1: how long the piece is
+    # the contents' page numbers it holds as placeholders, as the indices of their sections in
+    # report.walk(), when all can be written in at the merge (render.contents)
+    contents: tuple[int, ...] = ()
 
 
 def _last_fill(page) -> float:

@@ -23,6 +23,7 @@ from reportgen.pipeline.assemble import Layout
 from reportgen.pipeline.keys import PieceKeys, charts_of, page_of, piece_from_cache, piece_meta
 from reportgen.pipeline.schedule import PRIORITY_CHART, PRIORITY_FIRST, Schedule
 from reportgen.pipeline.workers import Workers
+from reportgen.render.common import accessible_theme
 from reportgen.render.pdf import PdfPiece
 from tests.build.processes import alive, gone
 from tests.conftest import ROOT, SAMPLE_2024, write_project
@@ -295,8 +296,9 @@ class _Recording(Workers):
         return super().submit(function, *args)
 
 
-def _fake_piece(html: str, css: str, root: Path, variant: str | None) -> PdfPiece:
-    return PdfPiece(b"%PDF", 2, {}, (), ())
+def _fake_piece(html: str, css: str, root: Path, variant: str | None, numbers: int = 0) -> PdfPiece:
+    # the contents' numbers all found as placeholders, as render.merge.prepare_piece finds them
+    return PdfPiece(b"%PDF", 2, {}, (), (), contents=tuple(range(numbers)))
 
 
 @dataclasses.dataclass
@@ -306,7 +308,11 @@ class _Merged:
     section_pages: dict
 
 
-def _fake_merge(pieces, folio, colour, first, total, archival, attachments, date) -> _Merged:
+MERGED_CONTENTS: list = []  # what each fake merge was asked to write in the contents
+
+
+def _fake_merge(pieces, folio, colour, first, total, archival, attachments, date, contents=None) -> _Merged:
+    MERGED_CONTENTS.append(contents)
     return _Merged(b"merged %d" % len(pieces), sum(p.pages for p in pieces), {})
 
 
@@ -324,13 +330,13 @@ def test_the_charts_then_the_deck_then_the_longest_pages_then_the_contents_and_t
     assert len(charts) >= 2 and len(sections) >= 3
     # one worker: what is rendered is noted in the order it ran
     assert out.rendered[:len(charts)] == [f"chart:{c}" for c in charts]
-    assert out.rendered[len(charts)] == "pdf:front-count"  # the contents counted, with placeholders
+    assert out.rendered[len(charts)] == "pdf:front"  # the contents, once, their numbers placeholders
     # then the deck's parts, the title slide first, and the deck as soon as they are all there
     deck = ["pptx:title", *(f"pptx:{s}" for s in sections), "pptx"]
     assert out.rendered[1 + len(charts):2 + len(charts) + len(sections) + 1] == deck
     laid_out = out.rendered[2 + len(charts) + len(deck) - 1:]
-    assert sorted(laid_out[:-1]) == sorted(f"pdf:{s}" for s in sections) and laid_out[-1] == "pdf:front"
-    lengths = [length for name, length in workers.tasks if name == "lay_out"][1:-1]
+    assert sorted(laid_out) == sorted(f"pdf:{s}" for s in sections)  # the contents are not laid out again
+    lengths = [length for name, length in workers.tasks if name == "lay_out"][1:]
     assert len(lengths) == len(sections) and lengths == sorted(lengths, reverse=True)  # the longest first
     assert [name for name, _ in workers.tasks][-1] == "merge"
     deck_parts = b"|".join(b"part %d" % i for i in range(-1, len(sections)))
@@ -391,8 +397,9 @@ def test_no_module_of_the_build_imports_a_command_or_a_tool_not_even_inside_a_fu
     assert found == []
 
 
-def _short_piece(html: str, css: str, root: Path, variant: str | None) -> PdfPiece:
-    return PdfPiece(b"%PDF", 1, {}, (), (), 0.3)  # a third of a page: no section starts a page but the first
+def _short_piece(html: str, css: str, root: Path, variant: str | None, numbers: int = 0) -> PdfPiece:
+    # a third of a page, a page more where the text says "lungo": no section starts a page but the first
+    return PdfPiece(b"%PDF", 1 + html.count("lungo"), {}, (), (), 0.3, tuple(range(numbers)))
 
 
 def test_an_edit_of_the_first_chapter_lays_out_its_run_and_not_the_chapter_alone(monkeypatch, tmp_path):
@@ -407,11 +414,58 @@ def test_an_edit_of_the_first_chapter_lays_out_its_run_and_not_the_chapter_alone
     cache = BuildCache(tmp_path / "cache")
     report, formatter = _compiled(project)
     cold = render_outputs(report, formatter, project, ("pdf",), workers=Workers(1), cache=cache)
-    assert sorted(cold.rendered) == sorted(["pdf:front-count", "pdf:uno", "pdf:tre", "pdf:due",
-                                            "pdf:uno+tre+due", "pdf:front"])
+    assert sorted(cold.rendered) == sorted(["pdf:front", "pdf:uno", "pdf:tre", "pdf:due", "pdf:uno+tre+due"])
     (project / "text" / "uno.md").write_text("Primo testo, cambiato.\n", encoding="utf-8")
     report, formatter = _compiled(project)
     edited = render_outputs(report, formatter, project, ("pdf",), workers=Workers(1), cache=cache,
                             page_map={"pdf": cold.layouts["pdf"]})
     assert edited.rendered == ["pdf:uno+tre+due"]  # the contents' numbers did not change: no new front
     assert edited.files == cold.files
+
+
+def _three_sections(tmp_path: Path) -> Path:
+    """Three chapters, each starting a page."""
+    config = (TWO_SECTIONS + "    style: {page_breaks: chapters}\n").replace("""      - id: due""", """      - id: tre
+        title: Tre
+        blocks:
+          - text: text/tre.md
+      - id: due""")
+    return write_project(tmp_path / "tre", config, {"text/uno.md": "Primo testo.\n", "text/due.md": "Secondo testo.\n",
+                                                     "text/tre.md": "Terzo testo.\n"})
+
+
+def test_an_edit_that_moves_the_sections_pages_writes_the_new_numbers_and_lays_out_no_contents(monkeypatch,
+                                                                                               tmp_path):
+    monkeypatch.setattr(tasks, "lay_out", _short_piece)
+    monkeypatch.setattr(tasks, "merge", _fake_merge)
+    project = _three_sections(tmp_path)
+    cache = BuildCache(tmp_path / "cache")
+    report, formatter = _compiled(project)
+    MERGED_CONTENTS.clear()
+    cold = render_outputs(report, formatter, project, ("pdf",), workers=Workers(1), cache=cache)
+    walk = [section.id for section in report.walk()]
+    assert "pdf:front" in cold.rendered and "pdf:front-numbers" not in cold.rendered
+    first = MERGED_CONTENTS[-1]
+    # one page of contents (the fake's), then a page per section
+    assert {walk[i]: page for i, page in first.pages.items()} == {"uno": "2", "tre": "3", "due": "4"}
+    assert first.colour == accessible_theme(report.meta.theme).text
+    (project / "text" / "uno.md").write_text("Primo testo, più lungo.\n", encoding="utf-8")
+    report, formatter = _compiled(project)
+    edited = render_outputs(report, formatter, project, ("pdf",), workers=Workers(1), cache=cache,
+                            page_map={"pdf": cold.layouts["pdf"]})
+    assert edited.rendered == ["pdf:uno"]  # the sections after it move a page: only the numbers change
+    assert {walk[i]: page for i, page in MERGED_CONTENTS[-1].pages.items()} == {"uno": "2", "tre": "4", "due": "5"}
+
+
+def test_contents_whose_numbers_cannot_be_written_in_are_laid_out_again_with_them(monkeypatch, tmp_path):
+    # a project's own templates may draw the numbers otherwise: no placeholder is found
+    monkeypatch.setattr(tasks, "lay_out", lambda html, css, root, variant, numbers=0: _short_piece(html, css, root,
+                                                                                                variant))
+    monkeypatch.setattr(tasks, "merge", _fake_merge)
+    project = _three_sections(tmp_path)
+    report, formatter = _compiled(project)
+    MERGED_CONTENTS.clear()
+    out = render_outputs(report, formatter, project, ("pdf",), workers=Workers(1))
+    assert out.rendered[0] == "pdf:front" and out.rendered[-1] == "pdf:front-numbers"
+    assert MERGED_CONTENTS == [None]
+    assert out.layouts["pdf"]["front"] == 1

@@ -163,14 +163,44 @@ def test_editing_one_narrative_lays_out_that_section_only(drafts, tmp_path):
     edited = build(drafts, out=out, formats="pdf,slides")
     assert not edited.up_to_date
     # the run of A4 chapters sharing its pages (the first chapter is not measured alone: it starts
-    # a page whatever its length), its slides, and the contents only if its page numbers moved
-    assert set(edited.rendered) - {"pdf:front", "slides:front"} == {
-        "pdf:premessa+analisi-dati+fasi-soggetti-tempi", "slides:premessa"}
+    # a page whatever its length) and its slides; never the contents (their numbers are written in)
+    assert set(edited.rendered) == {"pdf:premessa+analisi-dati+fasi-soggetti-tempi", "slides:premessa"}
     assert edited.reused >= len(first.rendered) - 5
 
     cold = build(drafts, out=tmp_path / "cold", formats="pdf,slides", cache=False)
     assert [p.read_bytes() for p in edited.outputs] == [p.read_bytes() for p in cold.outputs]
     assert "ai sensi" in " ".join(_text(edited.outputs[0].read_bytes()))
+
+
+def _contents_pages(data: bytes) -> dict[str, int]:
+    """Title → page number, as the contents print them (the lines ending with a number)."""
+    found = {}
+    for page in _text(data)[1:4]:
+        for line in page.splitlines():
+            title, _, number = line.rpartition(" ")
+            if number.isdigit() and title:
+                found[title] = int(number)
+    return found
+
+
+def test_an_edit_that_moves_the_pages_after_it_renumbers_the_contents_laid_out_before(drafts, tmp_path):
+    out = tmp_path / "out"
+    first = build(drafts, out=out, formats="pdf")
+    before = _contents_pages(first.outputs[0].read_bytes())
+    narrative = drafts / "text" / "premessa.md"
+    longer = "\n\n".join(["Un paragrafo aggiunto alla premessa per allungarla di qualche pagina, "
+                           "con abbastanza parole da occupare tre righe della colonna del testo."] * 60)
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n\n" + longer + "\n", encoding="utf-8")
+    edited = build(drafts, out=out, formats="pdf")
+    assert not any(name.startswith("pdf:front") for name in edited.rendered)
+    after = _contents_pages(edited.outputs[0].read_bytes())
+    assert after.keys() == before.keys() and len(after) > 20
+    moved = {title: after[title] - before[title] for title in after}
+    premessa = next(title for title in after if title.endswith("Premessa"))
+    # the chapters after it start pages later (the running head, "… 2024", stays where it is)
+    assert moved[premessa] == 0 and sum(1 for v in moved.values() if v >= 2) > 20
+    cold = build(drafts, out=tmp_path / "cold", formats="pdf", cache=False)
+    assert edited.outputs[0].read_bytes() == cold.outputs[0].read_bytes()
 
 
 def test_one_worker_and_a_damaged_cache_give_the_same_files(drafts, tmp_path):
