@@ -153,7 +153,7 @@ def build(project: Path, out: Path, formats: str | None, section: str | None, jo
     Files are replaced atomically: a failed build leaves earlier outputs untouched.
 
     Sections are laid out in parallel and cached: after editing one section's text, only
-    that section (and the contents, whose page numbers may move) is laid out again.
+    that section is laid out again (the contents' page numbers are written in at the end).
 
     A project whose report.yaml says repeat: gets one card per unit (OUT/NAME/UNIT.pdf, …),
     OUT/NAME/index.csv and OUT/NAME.pdf with every card. A unit's bad data fails its card only:
