@@ -133,11 +133,11 @@ class _Merged:
     section_pages: dict
 
 
-def _html_as_piece(html: str, css: str, root: Path, variant: str | None) -> PdfPiece:
+def _html_as_piece(html: str, css: str, root: Path, variant: str | None, numbers: int = 0) -> PdfPiece:
     return PdfPiece(html.encode(), 2, {}, (), ())  # the piece "is" its HTML: the test reads it back
 
 
-def _joined(pieces, folio, colour, first, total, archival, attachments, date) -> _Merged:
+def _joined(pieces, folio, colour, first, total, archival, attachments, date, contents=None) -> _Merged:
     return _Merged(b"\n".join(piece.data for piece in pieces), sum(p.pages for p in pieces), {})
 
 
