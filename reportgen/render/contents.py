@@ -51,6 +51,7 @@ class _Number:
     position: int  # its Tm
     show: int  # its TJ or Tj
     font: object  # the font dictionary
+    digits: _Digits  # of its bundled face
     size: float
     index: int  # the section's index in report.walk()
     advance: float  # its width, in text space
@@ -92,6 +93,7 @@ def _page_numbers(page, instructions: list) -> list[_Number] | None:
     """The placeholders of one page; None when one is not drawn the way this module can fill."""
     found: list[_Number] = []
     fonts = (page.obj.get("/Resources") or {}).get("/Font") or {}
+    faces: dict[str, _Digits | None] = {}  # resource name → digits: the font program read once per page
     fill, saved, colours = None, [], []  # what sets the current fill colour, with q/Q
     text: list[int] | None = None
     for at, instruction in enumerate(instructions):
@@ -107,7 +109,7 @@ def _page_numbers(page, instructions: list) -> list[_Number] | None:
             text = []
         elif op == "ET":
             if text is not None and fill == "placeholder":
-                number = _number(instructions, text, fonts, colours)
+                number = _number(instructions, text, fonts, faces, colours)
                 if number is None:
                     return None
                 found.append(number)
@@ -117,7 +119,7 @@ def _page_numbers(page, instructions: list) -> list[_Number] | None:
     return found
 
 
-def _number(instructions: list, text: list[int], fonts, colours: list[int]) -> _Number | None:
+def _number(instructions: list, text: list[int], fonts, faces: dict, colours: list[int]) -> _Number | None:
     ops = {str(instructions[at].operator): at for at in text}
     if set(ops) - _TEXT_STATE or len(text) != 3 or len(ops) != 3:
         return None  # one Tm, one Tf, one TJ or Tj: the way WeasyPrint draws one line of text
@@ -126,7 +128,9 @@ def _number(instructions: list, text: list[int], fonts, colours: list[int]) -> _
         return None
     name, size = instructions[ops["Tf"]].operands
     font = fonts.get(str(name)) if isinstance(name, pikepdf.Name) else None
-    digits = _font_digits(font) if font is not None else None
+    if font is not None and str(name) not in faces:
+        faces[str(name)] = _font_digits(font)
+    digits = faces.get(str(name))  # None for no font
     codes = _codes(instructions[show].operands)
     matrix = [float(v) for v in instructions[ops["Tm"]].operands]
     if digits is None or codes is None or len(matrix) != 6 or matrix[1] or matrix[2]:
@@ -137,7 +141,7 @@ def _number(instructions: list, text: list[int], fonts, colours: list[int]) -> _
         return None
     index = int("".join(characters[gid] for gid in gids))
     advance = (sum(digits.widths[gid] for gid in gids) - adjust) / 1000 * float(size) * matrix[0]
-    return _Number(colours, ops["Tm"], show, font, float(size), index, advance)
+    return _Number(colours, ops["Tm"], show, font, digits, float(size), index, advance)
 
 
 def placeholders(pdf: pikepdf.Pdf) -> tuple[int, ...] | None:
@@ -156,10 +160,10 @@ def _decimal(value: float) -> Decimal:
     return Decimal(f"{value:.6f}")
 
 
-def fill_contents(pdf: pikepdf.Pdf, pages: dict[int, str], colour: tuple[int, int, int]) -> int:
+def fill_contents(pdf: pikepdf.Pdf, pages: dict[int, str], colour: tuple[int, int, int]) -> None:
     """Write ``pages`` (section index → the page number printed) over the placeholders of
-    ``pdf``, in ``colour`` (0–255 channels); the number filled."""
-    filled, glyphs = 0, {}  # font dictionary → the glyphs added to it
+    ``pdf``, in ``colour`` (0–255 channels)."""
+    glyphs = {}  # font dictionary → its digits and the glyphs added to it
     rgb = [_decimal(channel / 255) for channel in colour]
     for page in pdf.pages:
         instructions = pikepdf.parse_content_stream(page)
@@ -172,7 +176,7 @@ def fill_contents(pdf: pikepdf.Pdf, pages: dict[int, str], colour: tuple[int, in
             text = pages.get(found.index)
             if text is None:
                 continue
-            digits = _font_digits(found.font)
+            digits = found.digits
             gids = [digits.glyphs[d] for d in text if d in digits.glyphs]
             advance = sum(digits.widths[g] for g in gids) / 1000 * found.size
             matrix = [float(v) for v in edited[found.position][0]]
@@ -181,21 +185,18 @@ def fill_contents(pdf: pikepdf.Pdf, pages: dict[int, str], colour: tuple[int, in
             edited[found.show] = [[pikepdf.String(b"".join(g.to_bytes(2, "big") for g in gids))], pikepdf.Operator("Tj")]
             for at in found.colours:
                 edited[at][0] = list(rgb)
-            glyphs.setdefault(found.font.objgen, (found.font, {}))[1].update(
+            glyphs.setdefault(found.font.objgen, (found.font, digits, {}))[2].update(
                 {g: d for d, g in digits.glyphs.items() if g in gids})
-            filled += 1
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(
             [tuple(i) if isinstance(i, list) else i for i in edited]))
-    for font, added in glyphs.values():
-        _declare(pdf, font, added)
-    return filled
+    for font, digits, added in glyphs.values():
+        _declare(pdf, font, digits, added)
 
 
-def _declare(pdf: pikepdf.Pdf, font, added: dict[int, str]) -> None:
+def _declare(pdf: pikepdf.Pdf, font, digits: _Digits, added: dict[int, str]) -> None:
     """The font's widths and text (ToUnicode) of the glyphs the numbers added: what the merge
     reads to subset the font and what a reader copies."""
     descendant = font.DescendantFonts[0]
-    digits = _font_digits(font)
     widths = _widths(descendant.get("/W", []))
     for gid in added:
         widths.setdefault(gid, digits.widths[gid])
